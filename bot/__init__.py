@@ -1,0 +1,1 @@
+"""Hjälpsam: a Telegram bot for everyday help between older residents and volunteers."""

@@ -1,0 +1,118 @@
+"""Command line: ``hjalpsam run | db upgrade | admin add-coordinator ID | admin add-area NAME``.
+
+Settings are read here, once, and passed down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+log = logging.getLogger("hjalpsam")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hjalpsam", description="Hjälpsam Telegram bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (long polling)")
+    db = commands.add_parser("db", help="database tasks")
+    db.add_argument("action", choices=["upgrade"])
+    admin = commands.add_parser("admin", help="administration")
+    admin_cmds = admin.add_subparsers(dest="admin_command", required=True)
+    add_coord = admin_cmds.add_parser("add-coordinator", help="make a Telegram user coordinator")
+    add_coord.add_argument("telegram_id", type=int)
+    add_area = admin_cmds.add_parser("add-area", help="add an area")
+    add_area.add_argument("name")
+    return parser
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        print(f"hjalpsam: setting HJALPSAM_{field.upper()}: {first['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _upgrade(settings: Settings) -> None:
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+
+def _run(settings: Settings) -> int:
+    from telegram import Update
+
+    from bot.app import build_application
+    from bot.i18n import Catalogs
+    from bot.ui import texts
+    from storage.db import is_sqlite
+
+    problem = settings.token_problem()
+    if problem is not None:
+        Catalogs(settings.default_locale).activate(settings.default_locale)
+        print(texts.cli_bad_token(problem), file=sys.stderr)
+        return 2
+    if is_sqlite(settings.database_url):
+        _upgrade(settings)
+    app = build_application(settings)
+    log.info("Hjälpsam starts (long polling)")
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+async def _admin(settings: Settings, args: argparse.Namespace) -> str:
+    from datetime import UTC, datetime
+
+    from bot.services import people
+    from bot.services.errors import Duplicate
+    from storage.db import create_engine, create_session_factory
+    from storage.uow import UnitOfWorkFactory
+
+    engine = create_engine(settings.database_url)
+    uow = UnitOfWorkFactory(create_session_factory(engine))
+    now = datetime.now(UTC)
+    try:
+        async with uow() as work:
+            if args.admin_command == "add-coordinator":
+                await people.add_coordinator(work, args.telegram_id, now)
+                return f"{args.telegram_id} is now a coordinator."
+            try:
+                area = await people.add_area(work, None, args.name, now)
+            except Duplicate:
+                return f"The area {args.name!r} already exists."
+            return f"Area {area.name!r} added (id {area.id})."
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``hjalpsam`` console script and ``python -m bot``."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and the URL holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = _load_settings()
+    if args.command == "run":
+        return _run(settings)
+    if args.command == "db":
+        _upgrade(settings)
+        print("Database is up to date.")
+        return 0
+    _upgrade(settings)
+    print(asyncio.run(_admin(settings, args)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The composition root: ``build_application(settings)`` wires everything, nothing else does."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.context import BotContext, BotData
+from bot.conversations import add_area, followup, give_back, onboarding, request_help
+from bot.handlers import coordinator, errors, lifecycle, menu, requests, tasks
+from bot.i18n import Catalogs
+from bot.notifier import Notifier
+from bot.persistence import SqlPersistence
+from bot.settings import Settings
+from storage.db import create_engine, create_session_factory
+from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+BEFORE, MAIN, AFTER = -1, 0, 100
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    await app.bot_data.engine.dispose()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot: storage, catalogues, persistence, rate limiter and every handler.
+
+    The engine is made here, not in post_init: the persistence reads conversation states
+    during ``Application.initialize()``, which runs before post_init. Making an engine opens
+    no connection.
+    """
+    engine = create_engine(settings.database_url)
+    uow = UnitOfWorkFactory(create_session_factory(engine))
+    catalogs = Catalogs(settings.default_locale)
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .persistence(SqlPersistence(uow))
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_file_url:
+        builder = builder.base_file_url(settings.telegram_file_url)
+    if settings.outgoing_rate > 0:
+        # One limiter for all outgoing traffic; it honours RetryAfter, too.
+        builder = builder.rate_limiter(AIORateLimiter(
+            overall_max_rate=min(settings.outgoing_rate, 30), overall_time_period=1,
+            group_max_rate=20, group_time_period=60, max_retries=2))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    app = builder.build()
+
+    data: BotData = app.bot_data
+    data.settings = settings
+    data.engine = engine
+    data.uow = uow
+    data.catalogs = catalogs
+    data.tz = ZoneInfo(settings.timezone)
+    data.notifier = Notifier(app.bot, catalogs, uow)
+
+    timeout = settings.conversation_timeout_minutes * 60 or None
+    # Before anything: the sender's language.
+    app.add_handler(TypeHandler(Update, lifecycle.set_locale), BEFORE)
+    # Inline buttons with fixed meanings come first; their services check every permission.
+    tasks.register(app)
+    requests.register(app)
+    coordinator.register(app)
+    # Conversations. Those that can be left with /start come before onboarding, which owns it.
+    for conversation in (request_help, give_back, followup, add_area, onboarding):
+        app.add_handler(conversation.build(timeout))
+    menu.register(app)
+    # Last in line: whatever nobody else took gets a kind answer.
+    menu.register_fallbacks(app)
+    # After everything: save conversation states right away.
+    app.add_handler(TypeHandler(Update, lifecycle.save_state), AFTER)
+    app.add_error_handler(errors.on_error)
+    return app

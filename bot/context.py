@@ -1,0 +1,67 @@
+"""Typed context: the services and settings every handler reaches through ``context``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import Catalogs
+from bot.settings import Settings
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from bot.notifier import Notifier
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class BotData:
+    """Everything shared by handlers. Filled in once by ``build_application``."""
+
+    settings: Settings
+    engine: AsyncEngine
+    uow: UnitOfWorkFactory
+    catalogs: Catalogs
+    notifier: Notifier
+    tz: ZoneInfo
+    clock: Callable[[], datetime]
+    locales: dict[int, str]
+
+    def __init__(self) -> None:
+        self.clock = utc_now
+        self.locales = {}
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """CallbackContext with typed access to our shared objects."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def data(self) -> BotData:
+        return self.bot_data
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work: ``async with context.uow() as uow:``."""
+        return self.bot_data.uow()
+
+    def now(self) -> datetime:
+        return self.bot_data.clock()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.bot_data.tz

@@ -1,0 +1,1 @@
+"""Conversations: one ConversationHandler per module, each with ``build()``."""

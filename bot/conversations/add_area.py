@@ -1,0 +1,77 @@
+"""A coordinator adds an area."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from bot.conversations import common
+from bot.services import people
+from bot.services.errors import Duplicate, NotAllowed
+from bot.ui import keyboards, texts
+from bot.ui.labels import LabelFilter
+
+
+class State(IntEnum):
+    NAME = 0
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """Ask coordinators for the name; others get the menu."""
+    found = await common.person(update, context)
+    if found is None or "coordinator" not in found.roles:
+        await update.effective_message.reply_text(texts.not_allowed())
+        return common.END
+    return await ask_name(update, context)
+
+
+async def ask_name(update: Update, context: BotContext) -> int:
+    """Ask for the area's name."""
+    await update.effective_message.reply_text(texts.ask_area_name(),
+                                              reply_markup=keyboards.nav_only())
+    return State.NAME
+
+
+async def got_name(update: Update, context: BotContext) -> int:
+    """Add the area."""
+    if common.pressed(update.effective_message, "back"):
+        return await common.end_to_menu(update, context)
+    name = await common.read_text(update, context, 60)
+    if name is None:
+        return await ask_name(update, context)
+    try:
+        async with context.uow() as uow:
+            area = await people.add_area(uow, update.effective_user.id, name, context.now())
+    except Duplicate:
+        await update.effective_message.reply_text(texts.area_exists(" ".join(name.split())))
+        return State.NAME
+    except NotAllowed:
+        return await common.end_to_menu(update, context, texts.not_allowed())
+    return await common.end_to_menu(update, context, texts.area_added(area.name))
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Stop without adding anything."""
+    return await common.end_to_menu(update, context)
+
+
+def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
+    """The add-area conversation."""
+    return ConversationHandler(
+        entry_points=[MessageHandler(LabelFilter("menu.area"), start),
+                      CommandHandler(["nyttomrade", "addarea"], start)],
+        states={
+            State.NAME: [*common.cancel_handlers(cancel),
+                         MessageHandler(filters.TEXT & ~filters.COMMAND, got_name),
+                         common.catch_all(ask_name)],
+            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+        },
+        fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],
+        name="add_area",
+        persistent=True,
+        allow_reentry=True,
+        conversation_timeout=timeout_s,
+    )

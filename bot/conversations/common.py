@@ -1,0 +1,128 @@
+"""What every conversation shares: reading text safely, Back, Cancel, timeouts, re-asking."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from bot.services import people
+from bot.services.views import PersonView
+from bot.ui import keyboards, texts
+from bot.ui.labels import LabelFilter, code_of
+
+log = logging.getLogger(__name__)
+END = ConversationHandler.END
+Ask = Callable[[Update, BotContext], Awaitable[int]]
+CANCEL_COMMANDS = ["avbryt", "cancel"]
+
+
+async def person(update: Update, context: BotContext) -> PersonView | None:
+    """The person behind this update, or None before /start."""
+    user = update.effective_user
+    if user is None:
+        return None
+    async with context.uow() as uow:
+        return await people.find(uow, user.id)
+
+
+async def show_menu(update: Update, context: BotContext, text: str | None = None) -> None:
+    """Send the main menu with big buttons for the person's roles."""
+    found = await person(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    if found is None or not found.onboarded:
+        await message.reply_text(texts.start_first(), reply_markup=keyboards.remove())
+        return
+    await message.reply_text(text or texts.menu(), reply_markup=keyboards.main_menu(found))
+
+
+async def read_text(update: Update, context: BotContext, limit: int) -> str | None:
+    """The text the person sent, or None after telling them kindly why it cannot be used."""
+    message = update.effective_message
+    if message is None:
+        return None
+    if message.voice or message.audio or message.video_note:
+        await message.reply_text(texts.voice_not_available())
+        return None
+    text = (message.text or "").strip()
+    if not text:
+        await message.reply_text(texts.please_text())
+        return None
+    if len(text) > limit:
+        await message.reply_text(texts.too_long(limit))
+        return None
+    return text
+
+
+def pressed(message: Message | None, *codes: str) -> str | None:
+    """Which of these reply buttons the message is (or says in words)."""
+    return code_of(message.text if message else None, codes)
+
+
+def reprompt(ask: Ask) -> Callable[[Update, BotContext], Awaitable[int]]:
+    """A catch-all for a state: a kind word about what went wrong, then the same question."""
+
+    async def _again(update: Update, context: BotContext) -> int:
+        """Explain kindly, then ask the question of this step again."""
+        message = update.effective_message
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.stale_button())
+        elif message is not None:
+            if message.voice or message.audio or message.video_note:
+                await message.reply_text(texts.voice_not_available())
+            elif message.text and len(message.text) > 1000:
+                await message.reply_text(texts.too_long(1000))
+            elif message.text:
+                await message.reply_text(texts.not_understood_step())
+            else:
+                await message.reply_text(texts.please_text())
+        return await ask(update, context)
+
+    return _again
+
+
+def catch_all(ask: Ask) -> BaseHandler[Update, BotContext, int]:
+    """The last handler of a state: anything unexpected gets re-asked, nothing is lost."""
+    return MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(ask))
+
+
+def cancel_handlers(on_cancel: Callable[[Update, BotContext], Awaitable[int]]
+                    ) -> list[BaseHandler[Update, BotContext, int]]:
+    """The Cancel button (or /avbryt) at every step."""
+    return [
+        CommandHandler(CANCEL_COMMANDS, on_cancel),
+        MessageHandler(LabelFilter("cancel"), on_cancel),
+    ]
+
+
+async def end_to_menu(update: Update, context: BotContext, text: str | None = None) -> int:
+    """Leave the conversation and show the menu."""
+    await show_menu(update, context, text or texts.cancelled_to_menu())
+    return END
+
+
+async def leave(update: Update, context: BotContext) -> int:
+    """/start in the middle of something: show the menu; saved answers stay saved."""
+    await show_menu(update, context)
+    return END
+
+
+def leave_handlers() -> list[BaseHandler[Update, BotContext, int]]:
+    """/start and /meny leave the conversation for the menu."""
+    return [CommandHandler(["start", "meny", "menu"], leave)]
+
+
+async def timed_out(update: Update, context: BotContext) -> int:
+    """Tell the person we paused; their answers so far are kept."""
+    message = update.effective_message
+    if message is not None:
+        found = await person(update, context)
+        # A timeout runs outside the update, so the person's language is set here.
+        context.bot_data.catalogs.activate(found.locale if found else None)
+        await message.reply_text(texts.paused_here(), reply_markup=keyboards.main_menu(found))
+    return END

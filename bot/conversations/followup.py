@@ -1,0 +1,95 @@
+"""After a task is done: one tap for how it went, then an optional comment."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from bot.conversations import common
+from bot.services import followup
+from bot.services.errors import NotAllowed, NotFound, NotOpen, NotRegistered
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import decode, pattern
+
+_KEY = "follow_up_request"
+
+
+class State(IntEnum):
+    COMMENT = 0
+
+
+async def scored(update: Update, context: BotContext) -> int:
+    """Store the score, then offer to add a comment."""
+    query = update.callback_query
+    data = decode(query.data)
+    assert data is not None
+    try:
+        async with context.uow() as uow:
+            await followup.answer(uow, update.effective_user.id, data.id, data.action,
+                                  context.now())
+    except (NotAllowed, NotRegistered):
+        await query.answer(texts.not_allowed(), show_alert=True)
+        return common.END
+    except (NotFound, NotOpen):
+        await query.answer(texts.stale_button(), show_alert=True)
+        return common.END
+    await query.answer(texts.follow_up_thanks())
+    try:
+        await query.edit_message_reply_markup(None)
+    except Exception:
+        pass
+    context.user_data[_KEY] = data.id  # type: ignore[index]
+    return await ask_comment(update, context)
+
+
+async def ask_comment(update: Update, context: BotContext) -> int:
+    """Ask for an optional comment."""
+    await update.effective_message.reply_text(texts.ask_follow_up_comment(),
+                                              reply_markup=keyboards.with_skip())
+    return State.COMMENT
+
+
+async def got_comment(update: Update, context: BotContext) -> int:
+    """Store the comment (or none) and thank them."""
+    choice = common.pressed(update.effective_message, "skip", "back")
+    if choice is None:
+        text = await common.read_text(update, context, 1000)
+        if text is None:
+            return await ask_comment(update, context)
+        request_id = context.user_data.get(_KEY)  # type: ignore[union-attr]
+        if request_id is not None:
+            try:
+                async with context.uow() as uow:
+                    await followup.comment(uow, update.effective_user.id, request_id, text,
+                                           context.now())
+            except (NotAllowed, NotRegistered, NotFound, NotOpen):
+                pass
+    context.user_data.pop(_KEY, None)  # type: ignore[union-attr]
+    return await common.end_to_menu(update, context, texts.follow_up_thanks())
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """No comment; the score is kept."""
+    context.user_data.pop(_KEY, None)  # type: ignore[union-attr]
+    return await common.end_to_menu(update, context, texts.follow_up_thanks())
+
+
+def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
+    """The follow-up conversation."""
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(scored, pattern=pattern("fu"))],
+        states={
+            State.COMMENT: [*common.cancel_handlers(cancel),
+                            MessageHandler(filters.TEXT & ~filters.COMMAND, got_comment),
+                            common.catch_all(ask_comment)],
+            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+        },
+        fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],
+        name="follow_up",
+        persistent=True,
+        allow_reentry=True,
+        conversation_timeout=timeout_s,
+    )

@@ -1,0 +1,99 @@
+"""A volunteer gives a task back, with an optional reason; it opens again for others."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from bot.conversations import common
+from bot.handlers.tasks import send_offers
+from bot.services import requests
+from bot.services.errors import NotAllowed, NotFound, NotOpen, NotRegistered
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import decode, pattern
+
+_KEY = "give_back_request"
+
+
+class State(IntEnum):
+    REASON = 0
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """Check the volunteer holds the task, then ask (optionally) why."""
+    query = update.callback_query
+    data = decode(query.data)
+    assert data is not None
+    try:
+        async with context.uow() as uow:
+            await requests.held(uow, update.effective_user.id, data.id, context.now())
+    except (NotAllowed, NotRegistered):
+        await query.answer(texts.not_allowed(), show_alert=True)
+        return common.END
+    except (NotFound, NotOpen):
+        await query.answer(texts.stale_button(), show_alert=True)
+        return common.END
+    await query.answer()
+    context.user_data[_KEY] = data.id  # type: ignore[index]
+    return await ask_reason(update, context)
+
+
+async def ask_reason(update: Update, context: BotContext) -> int:
+    """Ask for an optional reason."""
+    await update.effective_message.reply_text(texts.ask_give_back_reason(),
+                                              reply_markup=keyboards.with_skip())
+    return State.REASON
+
+
+async def got_reason(update: Update, context: BotContext) -> int:
+    """Give the task back with the reason (or none) and tell the resident calmly."""
+    choice = common.pressed(update.effective_message, "skip", "back")
+    if choice == "back":
+        return await cancel(update, context)
+    reason = None
+    if choice is None:
+        reason = await common.read_text(update, context, 500)
+        if reason is None:
+            return await ask_reason(update, context)
+    request_id = context.user_data.pop(_KEY, None)  # type: ignore[union-attr]
+    if request_id is None:
+        return await common.end_to_menu(update, context)
+    try:
+        async with context.uow() as uow:
+            result = await requests.give_back(uow, update.effective_user.id, request_id, reason,
+                                              context.now())
+    except (NotAllowed, NotRegistered, NotFound, NotOpen):
+        return await common.end_to_menu(update, context, texts.stale_button())
+    await common.show_menu(update, context, texts.given_back_volunteer())
+    req, tz = result.request, context.tz
+    await context.data.notifier.send(result.resident, lambda: (
+        texts.resident_told_given_back(req, result.volunteer.first_name, tz), None))
+    await send_offers(context, req, result.volunteers, result.group_chat_ids)
+    return common.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Keep the task after all."""
+    context.user_data.pop(_KEY, None)  # type: ignore[union-attr]
+    return await common.end_to_menu(update, context, texts.kept())
+
+
+def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
+    """The give-back conversation."""
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(start, pattern=pattern("task", "back"))],
+        states={
+            State.REASON: [*common.cancel_handlers(cancel),
+                           MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
+                           common.catch_all(ask_reason)],
+            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+        },
+        fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],
+        name="give_back",
+        persistent=True,
+        allow_reentry=True,
+        conversation_timeout=timeout_s,
+    )

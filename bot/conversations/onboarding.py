@@ -1,0 +1,400 @@
+"""/start: language, role, name, area; address, phone and consent for residents; areas and
+kinds of help for volunteers. Coming back to /start shows the menu instead."""
+
+from __future__ import annotations
+
+import re
+from enum import IntEnum
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.conversations import common
+from bot.services import people
+from bot.services.views import CATEGORIES, AreaView
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import decode, pattern
+from bot.ui.labels import extra_code_of
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+
+
+class State(IntEnum):
+    LANGUAGE = 0
+    ROLE = 1
+    NAME = 2
+    AREA = 3
+    ADDRESS = 4
+    PHONE = 5
+    CONSENT = 6
+    V_AREAS = 7
+    V_SKILLS = 8
+
+
+def _answers(context: BotContext) -> dict[str, Any]:
+    return context.user_data.setdefault("onboarding", {})  # type: ignore[union-attr]
+
+
+async def _areas(context: BotContext) -> list[AreaView]:
+    async with context.uow() as uow:
+        return await people.areas(uow)
+
+
+# --- Questions -----------------------------------------------------------------------------
+
+async def ask_language(update: Update, context: BotContext) -> int:
+    """Greet and ask for the language."""
+    await update.effective_message.reply_text(texts.welcome(), reply_markup=keyboards.languages())
+    return State.LANGUAGE
+
+
+async def ask_role(update: Update, context: BotContext) -> int:
+    """Ask whether the person wants help or wants to help."""
+    await update.effective_message.reply_text(texts.ask_role(), reply_markup=keyboards.roles())
+    return State.ROLE
+
+
+async def ask_name(update: Update, context: BotContext) -> int:
+    """Ask for the first name."""
+    await update.effective_message.reply_text(texts.ask_name(), reply_markup=keyboards.nav_only())
+    return State.NAME
+
+
+async def ask_area(update: Update, context: BotContext) -> int:
+    """Ask a resident for their area."""
+    areas = await _areas(context)
+    if not areas:
+        await update.effective_message.reply_text(texts.no_areas_yet(),
+                                                  reply_markup=keyboards.remove())
+        return common.END
+    await update.effective_message.reply_text(
+        texts.ask_area(_answers(context).get("name", "")), reply_markup=keyboards.area_choice(areas)
+    )
+    return State.AREA
+
+
+async def ask_address(update: Update, context: BotContext) -> int:
+    """Ask a resident for the address a volunteer should come to."""
+    await update.effective_message.reply_text(texts.ask_address(),
+                                              reply_markup=keyboards.nav_only())
+    return State.ADDRESS
+
+
+async def ask_phone(update: Update, context: BotContext) -> int:
+    """Offer to share or write a phone number, or skip."""
+    await update.effective_message.reply_text(texts.ask_phone(), reply_markup=keyboards.phone())
+    return State.PHONE
+
+
+async def ask_consent(update: Update, context: BotContext) -> int:
+    """Explain plainly who sees the address and phone, and ask for consent."""
+    await update.effective_message.reply_text(texts.ask_consent(),
+                                              reply_markup=keyboards.consent())
+    return State.CONSENT
+
+
+async def ask_volunteer_areas(update: Update, context: BotContext) -> int:
+    """Let a volunteer tick the areas they can help in."""
+    areas = await _areas(context)
+    if not areas:
+        await update.effective_message.reply_text(texts.no_areas_yet(),
+                                                  reply_markup=keyboards.remove())
+        return common.END
+    chosen = [str(a) for a in _answers(context).get("v_areas", [])]
+    await update.effective_message.reply_text(
+        texts.ask_volunteer_areas(_answers(context).get("name", "")),
+        reply_markup=keyboards.multi_select(keyboards.area_options(areas), chosen),
+    )
+    return State.V_AREAS
+
+
+async def ask_volunteer_skills(update: Update, context: BotContext) -> int:
+    """Let a volunteer tick the kinds of help they give."""
+    await update.effective_message.reply_text(
+        texts.ask_volunteer_skills(),
+        reply_markup=keyboards.multi_select(keyboards.skill_options(),
+                                            _answers(context).get("skills", [])),
+    )
+    return State.V_SKILLS
+
+
+# --- Answers -------------------------------------------------------------------------------
+
+async def start(update: Update, context: BotContext) -> int:
+    """Show the menu to someone known; start onboarding for someone new."""
+    found = await common.person(update, context)
+    if found is not None and found.onboarded:
+        await common.show_menu(update, context)
+        return common.END
+    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
+    return await ask_language(update, context)
+
+
+async def got_language(update: Update, context: BotContext) -> int:
+    """Store the chosen language and speak it from now on."""
+    choice = common.pressed(update.effective_message, "lang.sv", "lang.en")
+    if choice is None:
+        return await common.reprompt(ask_language)(update, context)
+    locale = choice.removeprefix("lang.")
+    user_id = update.effective_user.id
+    async with context.uow() as uow:
+        await people.set_locale(uow, user_id, locale, context.now())
+        person = await people.ensure(uow, user_id, context.now(),
+                                     context.data.settings.coordinator_ids)
+    context.data.locales[user_id] = locale
+    context.data.catalogs.activate(locale)
+    if "coordinator" in person.roles:
+        _answers(context)["role"] = "coordinator"
+        return await ask_name(update, context)
+    return await ask_role(update, context)
+
+
+async def got_role(update: Update, context: BotContext) -> int:
+    """Remember whether they want help or want to help."""
+    choice = common.pressed(update.effective_message, "role.resident", "role.volunteer", "back")
+    if choice is None:
+        return await common.reprompt(ask_role)(update, context)
+    if choice == "back":
+        return await ask_language(update, context)
+    _answers(context)["role"] = choice.removeprefix("role.")
+    return await ask_name(update, context)
+
+
+async def got_name(update: Update, context: BotContext) -> int:
+    """Store the first name, then ask the next question for the role."""
+    if common.pressed(update.effective_message, "back"):
+        role = _answers(context).get("role")
+        return await (ask_language if role == "coordinator" else ask_role)(update, context)
+    name = await common.read_text(update, context, context.data.settings.name_max_chars)
+    if name is None:
+        return await ask_name(update, context)
+    if not any(ch.isalpha() for ch in name):
+        return await common.reprompt(ask_name)(update, context)
+    answers = _answers(context)
+    answers["name"] = " ".join(name.split())
+    if answers.get("role") == "coordinator":
+        return await _finish_coordinator(update, context)
+    if answers.get("role") == "volunteer":
+        return await ask_volunteer_areas(update, context)
+    return await ask_area(update, context)
+
+
+async def got_area(update: Update, context: BotContext) -> int:
+    """Store the resident's area."""
+    if common.pressed(update.effective_message, "back"):
+        return await ask_name(update, context)
+    areas = await _areas(context)
+    code = extra_code_of(update.effective_message.text, {str(a.id): a.name for a in areas})
+    if code is None:
+        return await common.reprompt(ask_area)(update, context)
+    _answers(context)["area_id"] = int(code)
+    return await ask_address(update, context)
+
+
+async def got_address(update: Update, context: BotContext) -> int:
+    """Store the address a volunteer should come to."""
+    if common.pressed(update.effective_message, "back"):
+        return await ask_area(update, context)
+    address = await common.read_text(update, context, context.data.settings.address_max_chars)
+    if address is None:
+        return await ask_address(update, context)
+    if len(address) < 3:
+        return await common.reprompt(ask_address)(update, context)
+    _answers(context)["address"] = address
+    return await ask_phone(update, context)
+
+
+async def got_phone(update: Update, context: BotContext) -> int:
+    """Store a shared or written phone number, or none."""
+    message = update.effective_message
+    choice = common.pressed(message, "back", "skip")
+    if choice == "back":
+        return await ask_address(update, context)
+    if choice == "skip":
+        _answers(context)["phone"] = None
+        return await ask_consent(update, context)
+    if message.contact is not None:
+        _answers(context)["phone"] = message.contact.phone_number
+        return await ask_consent(update, context)
+    text = await common.read_text(update, context, 40)
+    if text is None:
+        return await ask_phone(update, context)
+    if not _PHONE.match(text):
+        await message.reply_text(texts.phone_not_understood())
+        return await ask_phone(update, context)
+    _answers(context)["phone"] = text
+    return await ask_consent(update, context)
+
+
+async def got_consent(update: Update, context: BotContext) -> int:
+    """Finish a resident's sign-up on consent; keep nothing without it."""
+    choice = common.pressed(update.effective_message, "consent.yes", "consent.no", "back")
+    if choice is None:
+        return await common.reprompt(ask_consent)(update, context)
+    if choice == "back":
+        return await ask_phone(update, context)
+    if choice == "consent.no":
+        context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
+        await update.effective_message.reply_text(texts.no_consent(),
+                                                  reply_markup=keyboards.remove())
+        return common.END
+    answers = _answers(context)
+    async with context.uow() as uow:
+        person = await people.register_resident(
+            uow, update.effective_user.id, first_name=answers["name"],
+            area_id=answers["area_id"], address=answers["address"], phone=answers.get("phone"),
+            now=context.now(),
+        )
+    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
+    await update.effective_message.reply_text(texts.resident_ready(answers["name"]),
+                                              reply_markup=keyboards.main_menu(person))
+    return common.END
+
+
+async def toggled(update: Update, context: BotContext) -> int:
+    """Tick or untick an area or a kind of help, or move on with «Done»."""
+    query = update.callback_query
+    data = decode(query.data)
+    answers = _answers(context)
+    state = State.V_SKILLS if "skills_step" in answers else State.V_AREAS
+    if data is None:
+        await query.answer(texts.stale_button())
+        return state
+    if data.action == "cancel":
+        await query.answer()
+        return await cancel(update, context)
+    if data.action == "back":
+        await query.answer()
+        return await _back_from_select(update, context, state)
+    if data.action == "done":
+        return await _select_done(update, context, state)
+    key, valid = ("v_areas", {str(a.id) for a in await _areas(context)}) \
+        if state == State.V_AREAS else ("skills", set(CATEGORIES))
+    if (data.action == "area") != (state == State.V_AREAS) or data.arg not in valid:
+        await query.answer(texts.stale_button())
+        return state
+    chosen = set(map(str, answers.get(key, [])))
+    chosen ^= {data.arg}
+    answers[key] = sorted(chosen)
+    await query.answer()
+    options = keyboards.area_options(await _areas(context)) if state == State.V_AREAS \
+        else keyboards.skill_options()
+    await query.edit_message_reply_markup(keyboards.multi_select(options, chosen))
+    return state
+
+
+async def _back_from_select(update: Update, context: BotContext, state: State) -> int:
+    answers = _answers(context)
+    if state == State.V_SKILLS:
+        answers.pop("skills_step", None)
+        return await ask_volunteer_areas(update, context)
+    return await ask_name(update, context)
+
+
+async def _select_done(update: Update, context: BotContext, state: State) -> int:
+    query = update.callback_query
+    answers = _answers(context)
+    if not answers.get("v_areas" if state == State.V_AREAS else "skills"):
+        await query.answer(texts.choose_at_least_one(), show_alert=True)
+        return state
+    await query.answer()
+    if state == State.V_AREAS:
+        answers["skills_step"] = True
+        return await ask_volunteer_skills(update, context)
+    return await _finish_volunteer(update, context)
+
+
+async def _finish_volunteer(update: Update, context: BotContext) -> int:
+    answers = _answers(context)
+    async with context.uow() as uow:
+        person, coordinators = await people.register_volunteer(
+            uow, update.effective_user.id, first_name=answers["name"],
+            area_ids=[int(a) for a in answers["v_areas"]], skills=answers["skills"],
+            now=context.now(),
+        )
+    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
+    await update.effective_message.reply_text(texts.volunteer_waiting(answers["name"]),
+                                              reply_markup=keyboards.main_menu(person))
+    for coordinator in coordinators:
+        await context.data.notifier.send(
+            coordinator, lambda: (texts.new_volunteer_waiting(answers["name"]), None)
+        )
+    return common.END
+
+
+async def _finish_coordinator(update: Update, context: BotContext) -> int:
+    name = _answers(context)["name"]
+    async with context.uow() as uow:
+        person = await people.register_coordinator(uow, update.effective_user.id,
+                                                    first_name=name, now=context.now())
+        has_areas = bool(await people.areas(uow))
+    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
+    text = texts.coordinator_ready(name)
+    if not has_areas:
+        text += "\n\n" + texts.coordinator_no_areas()
+    await update.effective_message.reply_text(text, reply_markup=keyboards.main_menu(person))
+    return common.END
+
+
+async def select_text(update: Update, context: BotContext) -> int:
+    """Back or Cancel typed while ticking; anything else re-shows the choices."""
+    answers = _answers(context)
+    state = State.V_SKILLS if "skills_step" in answers else State.V_AREAS
+    if common.pressed(update.effective_message, "back"):
+        return await _back_from_select(update, context, state)
+    ask = ask_volunteer_skills if state == State.V_SKILLS else ask_volunteer_areas
+    return await common.reprompt(ask)(update, context)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Stop onboarding; nothing half-done is kept."""
+    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
+    await update.effective_message.reply_text(texts.onboarding_cancelled(),
+                                              reply_markup=keyboards.remove())
+    return common.END
+
+
+def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
+    return [*common.cancel_handlers(cancel),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, callback), common.catch_all(ask)]
+
+
+def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
+    """The onboarding conversation."""
+    return ConversationHandler(
+        entry_points=[CommandHandler("start", start)],
+        states={
+            State.LANGUAGE: _state(got_language, ask_language),
+            State.ROLE: _state(got_role, ask_role),
+            State.NAME: _state(got_name, ask_name),
+            State.AREA: _state(got_area, ask_area),
+            State.ADDRESS: _state(got_address, ask_address),
+            State.PHONE: [MessageHandler(filters.CONTACT, got_phone), *_state(got_phone, ask_phone)],
+            State.CONSENT: _state(got_consent, ask_consent),
+            State.V_AREAS: [*common.cancel_handlers(cancel),
+                            CallbackQueryHandler(toggled, pattern=pattern("ob")),
+                            MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
+                            common.catch_all(ask_volunteer_areas)],
+            State.V_SKILLS: [*common.cancel_handlers(cancel),
+                             CallbackQueryHandler(toggled, pattern=pattern("ob")),
+                             MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
+                             common.catch_all(ask_volunteer_skills)],
+            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+        },
+        fallbacks=[
+            CommandHandler("start", start),
+            *common.cancel_handlers(cancel),
+        ],
+        name="onboarding",
+        persistent=True,
+        allow_reentry=True,
+        conversation_timeout=timeout_s,
+    )

@@ -1,0 +1,1 @@
+"""Single-step handlers: menu, task buttons, coordinator buttons, errors and fallbacks."""

@@ -1,0 +1,94 @@
+"""Coordinators: the list of volunteers waiting, approving or turning down, linking groups."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot.context import BotContext
+from bot.services import vetting
+from bot.services.errors import NotAllowed, NotFound, NotOpen
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import decode, pattern
+from bot.ui.labels import LabelFilter
+
+
+async def pending(update: Update, context: BotContext) -> None:
+    """List volunteers waiting for vetting, each with approve / turn down."""
+    message = update.effective_message
+    try:
+        async with context.uow() as uow:
+            waiting = await vetting.pending(uow, update.effective_user.id, context.now())
+    except NotAllowed:
+        await message.reply_text(texts.not_allowed())
+        return
+    if not waiting:
+        await message.reply_text(texts.pending_none())
+        return
+    await message.reply_text(texts.vetting_note())
+    for volunteer in waiting:
+        await message.reply_text(texts.pending_card(volunteer, context.tz),
+                                 reply_markup=keyboards.vetting(volunteer.person_id))
+
+
+async def decide(update: Update, context: BotContext) -> None:
+    """Approve or turn down one volunteer, and tell them."""
+    query = update.callback_query
+    data = decode(query.data)
+    assert data is not None
+    approve = data.action == "ok"
+    try:
+        async with context.uow() as uow:
+            volunteer = await vetting.decide(uow, update.effective_user.id, data.id, approve,
+                                             context.now())
+    except NotAllowed:
+        await query.answer(texts.not_allowed(), show_alert=True)
+        return
+    except (NotFound, NotOpen):
+        await query.answer(texts.already_decided(), show_alert=True)
+        return
+    await query.answer()
+    name = volunteer.first_name
+    await query.edit_message_text(
+        texts.approved_coordinator(name) if approve else texts.declined_coordinator(name))
+    render = texts.approved_volunteer if approve else texts.declined_volunteer
+    await context.data.notifier.send(volunteer, lambda: (render(name), None))
+
+
+async def link_group(update: Update, context: BotContext) -> None:
+    """/koppla in a group: post new tasks there too."""
+    chat = update.effective_chat
+    if chat is None or chat.type == "private":
+        await update.effective_message.reply_text(texts.group_only())
+        return
+    try:
+        async with context.uow() as uow:
+            await vetting.link_group(uow, update.effective_user.id, chat.id, context.now())
+    except NotAllowed:
+        await update.effective_message.reply_text(texts.not_allowed())
+        return
+    await update.effective_message.reply_text(texts.group_linked())
+
+
+async def unlink_group(update: Update, context: BotContext) -> None:
+    """/avkoppla in a group: stop posting tasks there."""
+    chat = update.effective_chat
+    if chat is None or chat.type == "private":
+        await update.effective_message.reply_text(texts.group_only())
+        return
+    try:
+        async with context.uow() as uow:
+            await vetting.unlink_group(uow, update.effective_user.id, chat.id, context.now())
+    except NotAllowed:
+        await update.effective_message.reply_text(texts.not_allowed())
+        return
+    await update.effective_message.reply_text(texts.group_unlinked())
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Coordinator commands and buttons (the checks are in the services)."""
+    app.add_handler(CommandHandler(["vantande", "pending"], pending))
+    app.add_handler(MessageHandler(LabelFilter("menu.pending"), pending))
+    app.add_handler(CallbackQueryHandler(decide, pattern=pattern("vet")))
+    app.add_handler(CommandHandler(["koppla", "link"], link_group))
+    app.add_handler(CommandHandler(["avkoppla", "unlink"], unlink_group))

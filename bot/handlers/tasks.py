@@ -1,0 +1,156 @@
+"""Task buttons: offering a request, claiming it, marking it done; and the resident's view."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.context import BotContext
+from bot.conversations import common
+from bot.services import requests
+from bot.services.errors import AlreadyClaimed, NotAllowed, NotFound, NotOpen, NotRegistered
+from bot.services.views import PostRef, Recipient, RequestView
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import decode, pattern
+
+log = logging.getLogger(__name__)
+
+
+async def send_offers(context: BotContext, req: RequestView, volunteers: list[Recipient],
+                      group_chat_ids: list[int]) -> None:
+    """Offer a task to each matching volunteer and linked group; remember the messages."""
+    posts: list[PostRef] = []
+    tz = context.tz
+    for volunteer in volunteers:
+        sent = await context.data.notifier.send(
+            volunteer, lambda: (texts.task_card(req, tz), keyboards.task_offer(req.id)))
+        if sent is not None:
+            posts.append(PostRef(sent.chat_id, sent.message_id))
+    for chat_id in group_chat_ids:
+        with context.data.catalogs.use(context.data.settings.default_locale):
+            text, markup = texts.task_card(req, tz), keyboards.task_offer(req.id)
+        sent = await context.data.notifier.send_to_chat(chat_id, text, markup)
+        if sent is not None:
+            posts.append(PostRef(sent.chat_id, sent.message_id))
+    if posts:
+        async with context.uow() as uow:
+            await requests.record_posts(uow, req.id, posts)
+
+
+async def offer_request(update: Update, context: BotContext) -> None:
+    """Submit the resident's draft, thank them, and offer it to volunteers."""
+    async with context.uow() as uow:
+        result = await requests.submit(uow, update.effective_user.id, context.now())
+    found = await common.person(update, context)
+    await update.effective_message.reply_text(
+        texts.request_sent(len(result.volunteers) + len(result.group_chat_ids)),
+        reply_markup=keyboards.main_menu(found))
+    await send_offers(context, result.request, result.volunteers, result.group_chat_ids)
+    tz = context.tz
+    for coordinator in result.coordinators:
+        await context.data.notifier.send(
+            coordinator, lambda: (texts.unclaimed_alert(result.request, tz), None))
+
+
+async def claim(update: Update, context: BotContext) -> None:
+    """Give the task to the first volunteer who presses; tell everyone concerned."""
+    query = update.callback_query
+    data = decode(query.data)
+    assert data is not None
+    tz = context.tz
+    try:
+        async with context.uow() as uow:
+            result = await requests.claim(uow, update.effective_user.id, data.id, context.now())
+    except AlreadyClaimed:
+        await query.answer(texts.someone_was_faster(), show_alert=True)
+        await _edit_query_message(update, texts.someone_was_faster())
+        return
+    except (NotAllowed, NotRegistered):
+        await query.answer(texts.need_vetting(), show_alert=True)
+        return
+    except (NotFound, NotOpen):
+        await query.answer(texts.stale_button(), show_alert=True)
+        await _edit_query_message(update, texts.someone_was_faster())
+        return
+    await query.answer()
+    req, notifier = result.request, context.data.notifier
+    # The contact details go only in this private message, never in a group or a list.
+    await notifier.send(result.volunteer, lambda: (
+        texts.claimed_for_volunteer(req, result.contact, tz), keyboards.task_held(req.id)))
+    pressed = (query.message.chat.id, query.message.message_id) if query.message else None
+    for post in result.other_posts:
+        with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
+            if post.chat_id < 0:
+                text = texts.claimed_in_group(req, result.volunteer.first_name, tz)
+            elif (post.chat_id, post.message_id) == pressed:
+                text = texts.task_card(req, tz)
+            else:
+                text = texts.task_taken_by_other(req, tz)
+        await notifier.edit(post.chat_id, post.message_id, text)
+    await notifier.send(result.resident, lambda: (
+        texts.resident_told_claimed(req, result.volunteer.first_name, tz), None))
+
+
+async def _edit_query_message(update: Update, text: str) -> None:
+    query = update.callback_query
+    if query.message is not None:
+        try:
+            await query.edit_message_text(text)
+        except Exception:
+            log.debug("could not edit the pressed message")
+
+
+async def done(update: Update, context: BotContext) -> None:
+    """Mark the task done; thank the volunteer, tell the resident, ask both how it went."""
+    query = update.callback_query
+    data = decode(query.data)
+    assert data is not None
+    try:
+        async with context.uow() as uow:
+            result = await requests.complete(uow, update.effective_user.id, data.id,
+                                             context.now())
+    except (NotAllowed, NotRegistered):
+        await query.answer(texts.not_allowed(), show_alert=True)
+        return
+    except (NotFound, NotOpen):
+        await query.answer(texts.stale_button(), show_alert=True)
+        return
+    await query.answer()
+    req, notifier = result.request, context.data.notifier
+    await _edit_query_message(update, texts.done_volunteer())
+    assert result.volunteer is not None
+    volunteer = result.volunteer
+    await notifier.send(volunteer, lambda: (texts.ask_follow_up(), keyboards.follow_up(req.id)))
+    await notifier.send(result.resident, lambda: (
+        texts.resident_told_done(req, volunteer.first_name) + "\n\n" + texts.ask_follow_up(),
+        keyboards.follow_up(req.id)))
+
+
+async def show_task(update: Update, context: BotContext) -> None:
+    """Show one task the volunteer holds, with its buttons."""
+    query = update.callback_query
+    data = decode(query.data)
+    assert data is not None
+    try:
+        async with context.uow() as uow:
+            req, _vol, contact = await requests.detail(uow, update.effective_user.id, data.id,
+                                                       context.now())
+    except (NotAllowed, NotRegistered):
+        await query.answer(texts.not_allowed(), show_alert=True)
+        return
+    except NotFound:
+        await query.answer(texts.stale_button(), show_alert=True)
+        return
+    await query.answer()
+    markup = keyboards.task_held(req.id) if req.status == "claimed" and contact else None
+    await update.effective_message.reply_text(
+        texts.request_detail(req, None, contact, context.tz), reply_markup=markup)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Task buttons (give back has its own conversation)."""
+    app.add_handler(CallbackQueryHandler(claim, pattern=pattern("task", "claim")))
+    app.add_handler(CallbackQueryHandler(done, pattern=pattern("task", "done")))
+    app.add_handler(CallbackQueryHandler(show_task, pattern=pattern("task", "show")))

@@ -1,0 +1,59 @@
+"""Drafts: a half-written request lives in the database after every step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.services.people import registered
+from bot.services.views import CATEGORIES, DraftView, When
+from storage.models import Draft
+from storage.uow import UnitOfWork
+
+_UNSET: object = object()
+
+
+def _to_view(draft: Draft) -> DraftView:
+    return DraftView(
+        step=draft.step,
+        category=draft.category,
+        when_day=draft.when_day,
+        when=When(draft.when_at, draft.when_precision or "none"),
+        details=draft.details,
+    )
+
+
+async def get(uow: UnitOfWork, telegram_id: int) -> DraftView | None:
+    """The person's draft, if they have one."""
+    person = await registered(uow, telegram_id)
+    draft = await uow.drafts.get(person.id)
+    return _to_view(draft) if draft else None
+
+
+async def save(
+    uow: UnitOfWork, telegram_id: int, *, step: str, now: datetime,
+    category: object = _UNSET, when_day: object = _UNSET, when: object = _UNSET,
+    details: object = _UNSET,
+) -> DraftView:
+    """Store the step the person is at, and whatever they just gave."""
+    person = await registered(uow, telegram_id)
+    draft = await uow.drafts.get(person.id) or Draft(person_id=person.id, step=step)
+    draft.step, draft.updated_at = step, now
+    if category is not _UNSET:
+        assert category is None or category in CATEGORIES
+        draft.category = category  # type: ignore[assignment]
+    if when_day is not _UNSET:
+        draft.when_day = when_day  # type: ignore[assignment]
+    if when is not _UNSET:
+        assert isinstance(when, When) or when is None
+        draft.when_at = when.at if when else None
+        draft.when_precision = when.precision if when else None
+    if details is not _UNSET:
+        draft.details = details  # type: ignore[assignment]
+    await uow.drafts.put(draft)
+    return _to_view(draft)
+
+
+async def discard(uow: UnitOfWork, telegram_id: int) -> None:
+    """Throw the draft away (Cancel, or after it was sent)."""
+    person = await registered(uow, telegram_id)
+    await uow.drafts.drop(person.id)

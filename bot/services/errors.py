@@ -1,0 +1,37 @@
+"""Domain errors. Handlers turn each into a kind message."""
+
+from __future__ import annotations
+
+from storage.uow import ExpectedOutcome
+
+
+class DomainError(ExpectedOutcome):
+    """Something the person asked for cannot be done, for a reason we can explain."""
+
+
+class NotFound(DomainError):
+    """The request, person or area does not exist (any more)."""
+
+
+class NotAllowed(DomainError):
+    """This person may not do this to that object. Always logged."""
+
+
+class AlreadyClaimed(DomainError):
+    """Someone else took the task first."""
+
+
+class NotOpen(DomainError):
+    """The request is no longer in a state where this makes sense (done, cancelled, …)."""
+
+
+class NotRegistered(DomainError):
+    """The person has not finished /start yet."""
+
+
+class Duplicate(DomainError):
+    """Something with that name already exists."""
+
+
+class NotSetUp(DomainError):
+    """The service is not ready yet, e.g. there are no areas."""

@@ -1,0 +1,198 @@
+"""People: who someone is, their roles, onboarding, language, areas and pausing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.services.errors import Duplicate, NotAllowed, NotFound, NotRegistered, NotSetUp
+from bot.services.views import CATEGORIES, AreaView, PersonView, Recipient
+from storage.models import Area, Person, VolunteerProfile
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def refuse(
+    uow: UnitOfWork, actor_tg: int | None, action: str, target: str, now: datetime
+) -> NotAllowed:
+    """Log and audit a refused attempt; return the error for the caller to raise."""
+    log.warning("refused %s on %s for telegram user %s", action, target, actor_tg)
+    await uow.audit.add(actor=actor_tg, action=action, target=target, allowed=False, at=now)
+    return NotAllowed(action)
+
+
+async def view(uow: UnitOfWork, person: Person) -> PersonView:
+    """Everything about one person that the bot needs to talk to them."""
+    roles = frozenset(await uow.people.roles(person.id))
+    area = await uow.areas.get(person.area_id) if person.area_id else None
+    profile = await uow.volunteers.profile(person.id)
+    v_areas: tuple[AreaView, ...] = ()
+    skills: tuple[str, ...] = ()
+    if profile is not None:
+        ids = await uow.volunteers.area_ids(person.id)
+        v_areas = tuple(AreaView(a.id, a.name) for a in await uow.areas.all() if a.id in ids)
+        given = await uow.volunteers.skills(person.id)
+        skills = tuple(c for c in CATEGORIES if c in given)
+    return PersonView(
+        id=person.id,
+        telegram_id=person.telegram_id,
+        first_name=person.first_name,
+        locale=person.locale,
+        roles=roles,
+        onboarded=person.onboarded_at is not None,
+        area=AreaView(area.id, area.name) if area else None,
+        address=person.address,
+        phone=person.phone,
+        vetting=profile.vetting if profile else None,
+        paused=profile.paused if profile else False,
+        volunteer_areas=v_areas,
+        skills=skills,
+    )
+
+
+async def find(uow: UnitOfWork, telegram_id: int) -> PersonView | None:
+    """The person with this Telegram id, or None if they never pressed /start."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    return await view(uow, person) if person else None
+
+
+async def ensure(
+    uow: UnitOfWork, telegram_id: int, now: datetime, bootstrap_coordinators: Iterable[int] = ()
+) -> PersonView:
+    """Find or create the person; bootstrap coordinators get their role on first contact."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None:
+        person = await uow.people.add(Person(telegram_id=telegram_id, created_at=now))
+    if telegram_id in set(bootstrap_coordinators):
+        await uow.people.grant(person.id, "coordinator")
+    return await view(uow, person)
+
+
+async def registered(uow: UnitOfWork, telegram_id: int) -> Person:
+    """The person, who must have finished onboarding."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None or person.onboarded_at is None:
+        raise NotRegistered()
+    return person
+
+
+async def set_locale(uow: UnitOfWork, telegram_id: int, locale: str, now: datetime) -> None:
+    """Remember the language a person chose."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None:
+        person = await uow.people.add(Person(telegram_id=telegram_id, created_at=now))
+    person.locale = locale
+
+
+async def mark_reachable(uow: UnitOfWork, telegram_id: int, reachable: bool) -> None:
+    """Record that a person blocked the bot (or came back)."""
+    await uow.people.mark_unreachable(telegram_id, not reachable)
+
+
+async def areas(uow: UnitOfWork) -> list[AreaView]:
+    """All areas, by name."""
+    return [AreaView(a.id, a.name) for a in await uow.areas.all()]
+
+
+async def require_areas(uow: UnitOfWork) -> list[AreaView]:
+    """All areas; NotSetUp when a coordinator has not added any yet."""
+    found = await areas(uow)
+    if not found:
+        raise NotSetUp("no areas")
+    return found
+
+
+async def _check_area(uow: UnitOfWork, area_id: int) -> None:
+    if await uow.areas.get(area_id) is None:
+        raise NotFound("area")
+
+
+async def register_resident(
+    uow: UnitOfWork, telegram_id: int, *, first_name: str, area_id: int, address: str,
+    phone: str | None, now: datetime,
+) -> PersonView:
+    """Finish a resident's onboarding; consent was given in the same step."""
+    await _check_area(uow, area_id)
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None:
+        person = await uow.people.add(Person(telegram_id=telegram_id, created_at=now))
+    person.first_name, person.area_id = first_name, area_id
+    person.address, person.phone = address, phone
+    person.consent_at = now
+    person.onboarded_at = person.onboarded_at or now
+    await uow.people.grant(person.id, "resident")
+    return await view(uow, person)
+
+
+async def register_volunteer(
+    uow: UnitOfWork, telegram_id: int, *, first_name: str, area_ids: Iterable[int],
+    skills: Iterable[str], now: datetime,
+) -> tuple[PersonView, list[Recipient]]:
+    """Sign a volunteer up for vetting; returns them and the coordinators to tell."""
+    area_ids, skills = set(area_ids), set(skills)
+    for area_id in area_ids:
+        await _check_area(uow, area_id)
+    if not area_ids or not skills or not skills <= set(CATEGORIES):
+        raise NotFound("areas or skills")
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None:
+        person = await uow.people.add(Person(telegram_id=telegram_id, created_at=now))
+    person.first_name = first_name
+    person.onboarded_at = person.onboarded_at or now
+    await uow.people.grant(person.id, "volunteer")
+    if await uow.volunteers.profile(person.id) is None:
+        await uow.volunteers.add_profile(VolunteerProfile(person_id=person.id, created_at=now))
+    await uow.volunteers.set_areas(person.id, area_ids)
+    await uow.volunteers.set_skills(person.id, skills)
+    return await view(uow, person), await coordinators(uow)
+
+
+async def register_coordinator(
+    uow: UnitOfWork, telegram_id: int, *, first_name: str, now: datetime
+) -> PersonView:
+    """A coordinator (granted by the CLI or settings) gives their name."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None or "coordinator" not in await uow.people.roles(person.id):
+        raise await refuse(uow, telegram_id, "register_coordinator", "self", now)
+    person.first_name = first_name
+    person.onboarded_at = person.onboarded_at or now
+    return await view(uow, person)
+
+
+async def coordinators(uow: UnitOfWork) -> list[Recipient]:
+    """Every reachable coordinator."""
+    return [
+        Recipient(p.id, p.telegram_id, p.locale, p.first_name or "")
+        for p in await uow.people.with_role("coordinator")
+        if p.telegram_id is not None and not p.unreachable
+    ]
+
+
+async def toggle_pause(uow: UnitOfWork, telegram_id: int, now: datetime) -> bool:
+    """Pause or resume a volunteer's notifications; returns True when now paused."""
+    person = await registered(uow, telegram_id)
+    profile = await uow.volunteers.profile(person.id)
+    if profile is None:
+        raise await refuse(uow, telegram_id, "pause", f"person:{person.id}", now)
+    profile.paused = not profile.paused
+    return profile.paused
+
+
+async def add_coordinator(uow: UnitOfWork, telegram_id: int, now: datetime) -> PersonView:
+    """Grant the coordinator role (from the command line)."""
+    return await ensure(uow, telegram_id, now, bootstrap_coordinators=[telegram_id])
+
+
+async def add_area(uow: UnitOfWork, actor_tg: int | None, name: str, now: datetime) -> AreaView:
+    """Add an area. Coordinators only; ``actor_tg=None`` is the command line."""
+    if actor_tg is not None:
+        actor = await uow.people.by_telegram_id(actor_tg)
+        if actor is None or "coordinator" not in await uow.people.roles(actor.id):
+            raise await refuse(uow, actor_tg, "add_area", name[:40], now)
+    clean = " ".join(name.split())
+    if await uow.areas.by_name(clean):
+        raise Duplicate(clean)
+    area = await uow.areas.add(Area(name=clean, created_at=now))
+    return AreaView(area.id, area.name)

@@ -1,0 +1,250 @@
+"""The help loop: submit, claim, give back, mark done, cancel, and who sees what."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.services.errors import AlreadyClaimed, NotFound, NotOpen
+from bot.services.people import coordinators, refuse, registered
+from bot.services.views import (
+    CATEGORIES,
+    ClaimResult,
+    CloseResult,
+    Contact,
+    GiveBackResult,
+    PostRef,
+    Recipient,
+    RequestView,
+    SubmitResult,
+    When,
+)
+from storage.models import HelpRequest, Person, RequestEvent
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+ACTIVE = ("open", "claimed")
+
+
+def _recipient(person: Person) -> Recipient:
+    return Recipient(person.id, person.telegram_id, person.locale, person.first_name or "")
+
+
+async def _view(uow: UnitOfWork, req: HelpRequest) -> RequestView:
+    area = await uow.areas.get(req.area_id)
+    return RequestView(
+        id=req.id, category=req.category, area=area.name if area else "",
+        when=When(req.when_at, req.when_precision), details=req.details, status=req.status,
+        created_at=req.created_at,
+    )
+
+
+async def _load(uow: UnitOfWork, request_id: int) -> HelpRequest:
+    req = await uow.requests.get(request_id)
+    if req is None:
+        raise NotFound("request")
+    return req
+
+
+async def _event(
+    uow: UnitOfWork, req: HelpRequest, kind: str, actor: int | None, now: datetime,
+    note: str | None = None,
+) -> None:
+    await uow.requests.add_event(
+        RequestEvent(request_id=req.id, kind=kind, actor_id=actor, note=note, at=now)
+    )
+
+
+async def _audience(
+    uow: UnitOfWork, req: HelpRequest, exclude: set[int]
+) -> tuple[list[Recipient], list[int]]:
+    volunteers = await uow.volunteers.matching(req.area_id, req.category, exclude=exclude)
+    return [_recipient(p) for p in volunteers], await uow.groups.all_chat_ids()
+
+
+async def _posts(uow: UnitOfWork, request_id: int) -> list[PostRef]:
+    """Take the task messages of a request (to update them), with each reader's language."""
+    posts = []
+    for post in await uow.requests.posts(request_id):
+        reader = await uow.people.by_telegram_id(post.chat_id) if post.chat_id > 0 else None
+        posts.append(PostRef(post.chat_id, post.message_id, reader.locale if reader else None))
+    await uow.requests.drop_posts(request_id)
+    return posts
+
+
+async def submit(uow: UnitOfWork, telegram_id: int, now: datetime) -> SubmitResult:
+    """Turn the person's confirmed draft into an open request and find who to offer it to."""
+    person = await registered(uow, telegram_id)
+    draft = await uow.drafts.get(person.id)
+    if draft is None or draft.category not in CATEGORIES:
+        raise NotFound("draft")
+    if person.area_id is None:
+        raise NotFound("area")
+    req = await uow.requests.add(HelpRequest(
+        resident_id=person.id, created_by_id=person.id, area_id=person.area_id,
+        category=draft.category, when_at=draft.when_at,
+        when_precision=draft.when_precision or "none", details=draft.details,
+        status="open", created_at=now,
+    ))
+    await _event(uow, req, "created", person.id, now)
+    await uow.drafts.drop(person.id)
+    volunteers, groups = await _audience(uow, req, exclude={person.id})
+    log.info("request %s opened, offered to %s volunteers", req.id, len(volunteers))
+    return SubmitResult(await _view(uow, req), volunteers, groups,
+                        [] if volunteers or groups else await coordinators(uow))
+
+
+async def record_posts(uow: UnitOfWork, request_id: int, posts: list[PostRef]) -> None:
+    """Remember the task messages that offered a request, to update them later."""
+    await uow.requests.add_posts(request_id, [(p.chat_id, p.message_id) for p in posts])
+
+
+async def _may_take(uow: UnitOfWork, volunteer: Person, req: HelpRequest) -> bool:
+    profile = await uow.volunteers.profile(volunteer.id)
+    return (
+        profile is not None and profile.vetting == "approved"
+        and req.area_id in await uow.volunteers.area_ids(volunteer.id)
+        and req.category in await uow.volunteers.skills(volunteer.id)
+        and req.resident_id != volunteer.id
+    )
+
+
+async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime) -> ClaimResult:
+    """Give the task to this volunteer if nobody has it yet. Exactly one caller wins."""
+    volunteer = await registered(uow, telegram_id)
+    req = await _load(uow, request_id)
+    if not await _may_take(uow, volunteer, req):
+        raise await refuse(uow, telegram_id, "claim", f"request:{request_id}", now)
+    won = await uow.requests.transition(
+        request_id, from_status="open", status="claimed", volunteer_id=volunteer.id,
+        claimed_at=now,
+    )
+    if not won:
+        raise AlreadyClaimed(request_id)
+    req = await _load(uow, request_id)
+    await _event(uow, req, "claimed", volunteer.id, now)
+    await uow.audit.add(actor=telegram_id, action="read_contact", target=f"request:{req.id}",
+                        allowed=True, at=now)
+    resident = await uow.people.get(req.resident_id)
+    assert resident is not None
+    posts = await _posts(uow, req.id)
+    return ClaimResult(
+        request=await _view(uow, req), volunteer=_recipient(volunteer),
+        resident=_recipient(resident),
+        contact=Contact(resident.first_name or "", resident.address, resident.phone),
+        other_posts=posts,
+    )
+
+
+async def _held_by(
+    uow: UnitOfWork, telegram_id: int, request_id: int, action: str, now: datetime
+) -> tuple[Person, HelpRequest]:
+    volunteer = await registered(uow, telegram_id)
+    req = await _load(uow, request_id)
+    if req.volunteer_id != volunteer.id:
+        raise await refuse(uow, telegram_id, action, f"request:{request_id}", now)
+    if req.status != "claimed":
+        raise NotOpen(req.status)
+    return volunteer, req
+
+
+async def held(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime
+               ) -> RequestView:
+    """The task, if this volunteer holds it now (before asking them why they give it back)."""
+    _volunteer, req = await _held_by(uow, telegram_id, request_id, "give_back", now)
+    return await _view(uow, req)
+
+
+async def complete(
+    uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime
+) -> CloseResult:
+    """The volunteer marks their task done."""
+    volunteer, req = await _held_by(uow, telegram_id, request_id, "done", now)
+    if not await uow.requests.transition(
+        req.id, from_status="claimed", holder=volunteer.id, status="done", closed_at=now,
+    ):
+        raise NotOpen("changed")
+    req = await _load(uow, request_id)
+    await _event(uow, req, "done", volunteer.id, now)
+    resident = await uow.people.get(req.resident_id)
+    assert resident is not None
+    return CloseResult(await _view(uow, req), _recipient(resident), _recipient(volunteer))
+
+
+async def give_back(
+    uow: UnitOfWork, telegram_id: int, request_id: int, reason: str | None, now: datetime
+) -> GiveBackResult:
+    """The volunteer cannot do it after all: the task opens again for others."""
+    volunteer, req = await _held_by(uow, telegram_id, request_id, "give_back", now)
+    if not await uow.requests.transition(
+        req.id, from_status="claimed", holder=volunteer.id, status="open", volunteer_id=None,
+        claimed_at=None,
+    ):
+        raise NotOpen("changed")
+    req = await _load(uow, request_id)
+    await _event(uow, req, "given_back", volunteer.id, now, note=reason)
+    resident = await uow.people.get(req.resident_id)
+    assert resident is not None
+    volunteers, groups = await _audience(uow, req, exclude={volunteer.id, resident.id})
+    return GiveBackResult(await _view(uow, req), _recipient(resident), _recipient(volunteer),
+                          volunteers, groups)
+
+
+async def cancel(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime) -> CloseResult:
+    """The resident (or a coordinator) cancels a request that is still open or taken."""
+    actor = await registered(uow, telegram_id)
+    req = await _load(uow, request_id)
+    is_coordinator = "coordinator" in await uow.people.roles(actor.id)
+    if req.resident_id != actor.id and not is_coordinator:
+        raise await refuse(uow, telegram_id, "cancel", f"request:{request_id}", now)
+    if req.status not in ACTIVE:
+        raise NotOpen(req.status)
+    if not await uow.requests.transition(
+        req.id, from_status=req.status, status="cancelled", closed_at=now
+    ):
+        raise NotOpen("changed")
+    req = await _load(uow, request_id)
+    await _event(uow, req, "cancelled", actor.id, now)
+    resident = await uow.people.get(req.resident_id)
+    volunteer = await uow.people.get(req.volunteer_id) if req.volunteer_id else None
+    assert resident is not None
+    posts = await _posts(uow, req.id)
+    return CloseResult(await _view(uow, req), _recipient(resident),
+                       _recipient(volunteer) if volunteer else None, posts)
+
+
+async def mine(uow: UnitOfWork, telegram_id: int) -> list[RequestView]:
+    """A resident's own requests, newest first."""
+    person = await registered(uow, telegram_id)
+    return [await _view(uow, r) for r in await uow.requests.of_resident(person.id)]
+
+
+async def my_tasks(uow: UnitOfWork, telegram_id: int) -> list[RequestView]:
+    """The tasks a volunteer holds now."""
+    person = await registered(uow, telegram_id)
+    return [await _view(uow, r) for r in await uow.requests.of_volunteer(person.id, ["claimed"])]
+
+
+async def detail(
+    uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime
+) -> tuple[RequestView, Recipient | None, Contact | None]:
+    """One request for its resident, the volunteer who holds it, or a coordinator.
+
+    Returns the request, the volunteer who holds it (for the resident) and the contact details
+    (only for the volunteer holding it and for coordinators, and then audited).
+    """
+    actor = await registered(uow, telegram_id)
+    req = await _load(uow, request_id)
+    is_coordinator = "coordinator" in await uow.people.roles(actor.id)
+    holds = req.volunteer_id == actor.id and req.status == "claimed"
+    if req.resident_id != actor.id and not holds and not is_coordinator:
+        raise await refuse(uow, telegram_id, "read_request", f"request:{request_id}", now)
+    volunteer = await uow.people.get(req.volunteer_id) if req.volunteer_id else None
+    contact = None
+    if holds or (is_coordinator and req.resident_id != actor.id):
+        resident = await uow.people.get(req.resident_id)
+        assert resident is not None
+        contact = Contact(resident.first_name or "", resident.address, resident.phone)
+        await uow.audit.add(actor=telegram_id, action="read_contact",
+                            target=f"request:{req.id}", allowed=True, at=now)
+    return await _view(uow, req), _recipient(volunteer) if volunteer else None, contact

@@ -1,0 +1,60 @@
+"""Settings, read once from the environment or a .env file (prefix HJALPSAM_)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,}$")
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HJALPSAM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    telegram_token: SecretStr = SecretStr("")
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str | None = None
+    database_url: str = "sqlite+aiosqlite:///./hjalpsam.db"
+    default_locale: str = "sv"
+    timezone: str = "Europe/Stockholm"
+    coordinator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    conversation_timeout_minutes: int = 30
+    # Messages per second for all outgoing traffic (Telegram allows about 30); 0 turns the
+    # limiter off, which only tests and benchmarks should do.
+    outgoing_rate: float = 29
+    details_max_chars: int = 1000
+    name_max_chars: int = 60
+    address_max_chars: int = 200
+
+    @field_validator("coordinator_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept "1,2,3" as well as a JSON list."""
+        if isinstance(value, int):
+            return [value]
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [int(part) for part in re.split(r"[,\s]+", value.strip()) if part]
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("sv", "en"):
+            raise ValueError("default_locale must be 'sv' or 'en'")
+        return value
+
+    def token_problem(self) -> str | None:
+        """Say what is wrong with the bot token, or None when it looks right."""
+        token = self.telegram_token.get_secret_value().strip()
+        if not token:
+            return "missing"
+        if not _TOKEN_RE.match(token):
+            return "malformed"
+        return None

@@ -1,0 +1,1 @@
+"""Presentation: keyboards, the callback-data codec and message templates (all via gettext)."""

@@ -1,0 +1,64 @@
+"""The one codec for inline-button data: ``scope:action[:id]``, short and checked on the way in.
+
+The data is only a reference. Every action re-checks in its service that this person may do it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ACTIONS: dict[str, frozenset[str]] = {
+    # Task messages to volunteers.
+    "task": frozenset({"claim", "done", "back", "show"}),
+    # A resident's own request.
+    "req": frozenset({"show", "cancel", "cancelyes", "cancelno"}),
+    # Coordinators vetting volunteers.
+    "vet": frozenset({"ok", "no"}),
+    # The follow-up after a task is done.
+    "fu": frozenset({"good", "ok", "bad"}),
+    # Multi-select steps of onboarding.
+    "ob": frozenset({"area", "skill", "done", "back", "cancel"}),
+}
+_DATA = re.compile(r"^([a-z]{1,8}):([a-z]{1,12})(?::([0-9]{1,12}|[a-z]{1,16}))?$")
+
+
+@dataclass(frozen=True)
+class Callback:
+    scope: str
+    action: str
+    arg: str | None = None
+
+    @property
+    def id(self) -> int:
+        """The numeric argument; ValueError when there is none."""
+        if self.arg is None or not self.arg.isdigit():
+            raise ValueError("no id")
+        return int(self.arg)
+
+
+def encode(scope: str, action: str, arg: int | str | None = None) -> str:
+    """Build callback data; refuses anything the decoder would not accept."""
+    data = f"{scope}:{action}" if arg is None else f"{scope}:{action}:{arg}"
+    if decode(data) is None:
+        raise ValueError(f"bad callback data {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Parse callback data; None for anything malformed, unknown or too long."""
+    if not data or len(data) > 64:
+        return None
+    match = _DATA.match(data)
+    if not match:
+        return None
+    scope, action, arg = match.groups()
+    if action not in ACTIONS.get(scope, frozenset()):
+        return None
+    return Callback(scope, action, arg)
+
+
+def pattern(scope: str, *actions: str) -> str:
+    """A regex for CallbackQueryHandler that matches the given scope and actions."""
+    names = "|".join(sorted(actions or ACTIONS[scope]))
+    return rf"^{scope}:(?:{names})(?::[0-9a-z]{{1,16}})?$"

@@ -1,0 +1,128 @@
+"""Fixtures: a fresh migrated database and a fresh Application for every test.
+
+Set HJALPSAM_TEST_DATABASE_URL to run the suite on PostgreSQL instead of SQLite files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import build_application
+from bot.settings import Settings
+from storage.db import create_engine
+from storage.migrate import upgrade
+from storage.models import Base
+from tests.fakes import TOKEN, RecordingRequest, Updates, to_update
+
+TZ = ZoneInfo("Europe/Stockholm")
+# Sunday 22 November 2026, noon, in Stockholm.
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=TZ)
+PG_URL = os.environ.get("HJALPSAM_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per session; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_migrated() -> bool:
+    if PG_URL:
+        upgrade(PG_URL)
+    return bool(PG_URL)
+
+
+async def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, sqlite_template: Path, pg_migrated: bool) -> Iterator[str]:
+    """A fresh, migrated database for this test."""
+    if pg_migrated:
+        asyncio.run(_truncate(PG_URL))
+        yield PG_URL
+        return
+    path = tmp_path / "hjalpsam.db"
+    shutil.copy(sqlite_template, path)
+    yield f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        telegram_token=TOKEN,
+        telegram_api_url="http://127.0.0.1:1/bot",
+        database_url=db_url,
+        coordinator_ids=[900],
+        outgoing_rate=0,
+    )
+
+
+class Harness:
+    """Drives the real Application with updates and reads what the bot sent."""
+
+    def __init__(self, app: Any, request: RecordingRequest) -> None:
+        self.app = app
+        self.request = request
+        self.updates = Updates()
+
+    @property
+    def data(self) -> Any:
+        return self.app.bot_data
+
+    def uow(self) -> Any:
+        return self.app.bot_data.uow()
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        await self.app.process_update(to_update(data, self.app.bot))
+
+    async def send(self, user_id: int, text: str) -> None:
+        await self.feed(self.updates.message(user_id, text))
+
+    async def press(self, user_id: int, data: str, message_id: int = 1,
+                    chat_id: int | None = None) -> None:
+        await self.feed(self.updates.callback(user_id, data, message_id=message_id,
+                                              chat_id=chat_id))
+
+    def last(self, chat_id: int) -> Any:
+        return self.request.last(chat_id)
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [c.text for c in self.request.sent(chat_id)]
+
+    def alerts(self) -> list[str]:
+        return [str(c.params.get("text", "")) for c in self.request.calls
+                if c.method == "answerCallbackQuery"]
+
+
+@pytest.fixture
+async def harness(settings: Settings) -> AsyncIterator[Harness]:
+    request = RecordingRequest()
+    app = build_application(settings, request=request)
+    app.bot_data.clock = lambda: NOW
+    async with app:
+        await app.start()
+        yield Harness(app, request)
+        await app.stop()
+    await app.bot_data.engine.dispose()
