@@ -55,9 +55,15 @@ def build_application(
         builder = builder.base_file_url(settings.telegram_file_url)
     if settings.outgoing_rate > 0:
         # One limiter for all outgoing traffic; it honours RetryAfter, too.
-        builder = builder.rate_limiter(AIORateLimiter(
-            overall_max_rate=min(settings.outgoing_rate, 30), overall_time_period=1,
-            group_max_rate=20, group_time_period=60, max_retries=2))
+        builder = builder.rate_limiter(
+            AIORateLimiter(  # type: ignore[arg-type]
+                overall_max_rate=min(settings.outgoing_rate, 30),
+                overall_time_period=1,
+                group_max_rate=20,
+                group_time_period=60,
+                max_retries=2,
+            )
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     app = builder.build()

@@ -22,20 +22,21 @@ LOCALES = ("sv", "en")
 DOMAIN = "messages"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
-_translator: ContextVar[gettext.NullTranslations] = ContextVar(
-    "hjalpsam_translator", default=gettext.NullTranslations()
+_translator: ContextVar[gettext.NullTranslations | None] = ContextVar(
+    "hjalpsam_translator", default=None
 )
+_IDENTITY = gettext.NullTranslations()
 _locale: ContextVar[str] = ContextVar("hjalpsam_locale", default="sv")
 
 
 def _(message: str) -> str:
     """Translate a message into the current person's language."""
-    return _translator.get().gettext(message)
+    return (_translator.get() or _IDENTITY).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message whose form depends on a count."""
-    return _translator.get().ngettext(singular, plural, n)
+    return (_translator.get() or _IDENTITY).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -34,8 +34,7 @@ class Notifier:
             text, markup = render()
         return await self.send_to_chat(to.telegram_id, text, markup)
 
-    async def send_to_chat(self, chat_id: int, text: str, markup: Markup = None
-                           ) -> Message | None:
+    async def send_to_chat(self, chat_id: int, text: str, markup: Markup = None) -> Message | None:
         try:
             return await self._bot.send_message(chat_id, text, reply_markup=markup)
         except Forbidden:
@@ -46,12 +45,14 @@ class Notifier:
             log.warning("could not send to chat %s: %s", chat_id, error.__class__.__name__)
         return None
 
-    async def edit(self, chat_id: int, message_id: int, text: str,
-                   markup: InlineKeyboardMarkup | None = None) -> None:
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
         """Replace an earlier message's text; quietly skip messages that are gone."""
         try:
-            await self._bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
-                                              reply_markup=markup)
+            await self._bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
         except BadRequest as error:
             log.debug("could not edit %s/%s: %s", chat_id, message_id, error.message)
         except Forbidden:

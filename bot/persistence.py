@@ -68,7 +68,8 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
             known[key] = new_state
         async with self._uow() as uow:
             await uow.states.save(
-                f"conv:{name}", json.dumps(list(key)),
+                f"conv:{name}",
+                json.dumps(list(key)),
                 None if new_state is None else json.dumps(new_state),
             )
 

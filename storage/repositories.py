@@ -35,7 +35,9 @@ class PeopleRepo(_Repo):
     """People and their roles."""
 
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
-        result = await self.session.execute(select(Person).where(Person.telegram_id == telegram_id))
+        result = await self.session.execute(
+            select(Person).where(Person.telegram_id == telegram_id)
+        )
         return result.scalar_one_or_none()
 
     async def get(self, person_id: int) -> Person | None:
@@ -112,7 +114,9 @@ class VolunteerRepo(_Repo):
         return set(result.scalars())
 
     async def set_areas(self, person_id: int, area_ids: Iterable[int]) -> None:
-        await self.session.execute(delete(VolunteerArea).where(VolunteerArea.person_id == person_id))
+        await self.session.execute(
+            delete(VolunteerArea).where(VolunteerArea.person_id == person_id)
+        )
         self.session.add_all(VolunteerArea(person_id=person_id, area_id=a) for a in set(area_ids))
         await self.session.flush()
 
@@ -191,23 +195,26 @@ class RequestRepo(_Repo):
 
     async def events(self, request_id: int) -> Sequence[RequestEvent]:
         result = await self.session.execute(
-            select(RequestEvent).where(RequestEvent.request_id == request_id)
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request_id)
             .order_by(RequestEvent.id)
         )
         return result.scalars().all()
 
     async def of_resident(self, person_id: int, limit: int = 20) -> Sequence[HelpRequest]:
         result = await self.session.execute(
-            select(HelpRequest).where(HelpRequest.resident_id == person_id)
-            .order_by(HelpRequest.id.desc()).limit(limit)
+            select(HelpRequest)
+            .where(HelpRequest.resident_id == person_id)
+            .order_by(HelpRequest.id.desc())
+            .limit(limit)
         )
         return result.scalars().all()
 
     async def of_volunteer(self, person_id: int, statuses: Iterable[str]) -> Sequence[HelpRequest]:
         result = await self.session.execute(
-            select(HelpRequest).where(
-                HelpRequest.volunteer_id == person_id, HelpRequest.status.in_(list(statuses))
-            ).order_by(HelpRequest.when_at, HelpRequest.id)
+            select(HelpRequest)
+            .where(HelpRequest.volunteer_id == person_id, HelpRequest.status.in_(list(statuses)))
+            .order_by(HelpRequest.when_at, HelpRequest.id)
         )
         return result.scalars().all()
 
@@ -246,7 +253,9 @@ class FollowUpRepo(_Repo):
 
     async def get(self, request_id: int, person_id: int) -> FollowUp | None:
         result = await self.session.execute(
-            select(FollowUp).where(FollowUp.request_id == request_id, FollowUp.person_id == person_id)
+            select(FollowUp).where(
+                FollowUp.request_id == request_id, FollowUp.person_id == person_id
+            )
         )
         return result.scalar_one_or_none()
 
@@ -275,8 +284,9 @@ class StateRepo(_Repo):
 
     async def load(self, namespace: str) -> dict[str, str]:
         result = await self.session.execute(
-            select(PersistedState.key, PersistedState.value)
-            .where(PersistedState.namespace == namespace)
+            select(PersistedState.key, PersistedState.value).where(
+                PersistedState.namespace == namespace
+            )
         )
         return {k: v for k, v in result.all()}
 
@@ -299,7 +309,9 @@ class AuditRepo(_Repo):
         self, *, actor: int | None, action: str, target: str | None, allowed: bool, at: datetime
     ) -> None:
         self.session.add(
-            AuditEntry(actor_telegram_id=actor, action=action, target=target, allowed=allowed, at=at)
+            AuditEntry(
+                actor_telegram_id=actor, action=action, target=target, allowed=allowed, at=at
+            )
         )
         await self.session.flush()
 

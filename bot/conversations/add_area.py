@@ -30,8 +30,9 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def ask_name(update: Update, context: BotContext) -> int:
     """Ask for the area's name."""
-    await update.effective_message.reply_text(texts.ask_area_name(),
-                                              reply_markup=keyboards.nav_only())
+    await update.effective_message.reply_text(
+        texts.ask_area_name(), reply_markup=keyboards.nav_only()
+    )
     return State.NAME
 
 
@@ -61,12 +62,16 @@ async def cancel(update: Update, context: BotContext) -> int:
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The add-area conversation."""
     return ConversationHandler(
-        entry_points=[MessageHandler(LabelFilter("menu.area"), start),
-                      CommandHandler(["nyttomrade", "addarea"], start)],
+        entry_points=[
+            MessageHandler(LabelFilter("menu.area"), start),
+            CommandHandler(["nyttomrade", "addarea"], start),
+        ],
         states={
-            State.NAME: [*common.cancel_handlers(cancel),
-                         MessageHandler(filters.TEXT & ~filters.COMMAND, got_name),
-                         common.catch_all(ask_name)],
+            State.NAME: [
+                *common.cancel_handlers(cancel),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, got_name),
+                common.catch_all(ask_name),
+            ],
             ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

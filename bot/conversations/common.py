@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -16,7 +17,8 @@ from bot.ui.labels import LabelFilter, code_of
 
 log = logging.getLogger(__name__)
 END = ConversationHandler.END
-Ask = Callable[[Update, BotContext], Awaitable[int]]
+Ask = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
+Handlers = list[BaseHandler[Update, BotContext, object]]
 CANCEL_COMMANDS = ["avbryt", "cancel"]
 
 
@@ -64,7 +66,7 @@ def pressed(message: Message | None, *codes: str) -> str | None:
     return code_of(message.text if message else None, codes)
 
 
-def reprompt(ask: Ask) -> Callable[[Update, BotContext], Awaitable[int]]:
+def reprompt(ask: Ask) -> Ask:
     """A catch-all for a state: a kind word about what went wrong, then the same question."""
 
     async def _again(update: Update, context: BotContext) -> int:
@@ -86,13 +88,12 @@ def reprompt(ask: Ask) -> Callable[[Update, BotContext], Awaitable[int]]:
     return _again
 
 
-def catch_all(ask: Ask) -> BaseHandler[Update, BotContext, int]:
+def catch_all(ask: Ask) -> BaseHandler[Update, BotContext, object]:
     """The last handler of a state: anything unexpected gets re-asked, nothing is lost."""
     return MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(ask))
 
 
-def cancel_handlers(on_cancel: Callable[[Update, BotContext], Awaitable[int]]
-                    ) -> list[BaseHandler[Update, BotContext, int]]:
+def cancel_handlers(on_cancel: Ask) -> Handlers:
     """The Cancel button (or /avbryt) at every step."""
     return [
         CommandHandler(CANCEL_COMMANDS, on_cancel),
@@ -112,7 +113,7 @@ async def leave(update: Update, context: BotContext) -> int:
     return END
 
 
-def leave_handlers() -> list[BaseHandler[Update, BotContext, int]]:
+def leave_handlers() -> Handlers:
     """/start and /meny leave the conversation for the menu."""
     return [CommandHandler(["start", "meny", "menu"], leave)]
 

@@ -28,8 +28,9 @@ async def scored(update: Update, context: BotContext) -> int:
     assert data is not None
     try:
         async with context.uow() as uow:
-            await followup.answer(uow, update.effective_user.id, data.id, data.action,
-                                  context.now())
+            await followup.answer(
+                uow, update.effective_user.id, data.id, data.action, context.now()
+            )
     except (NotAllowed, NotRegistered):
         await query.answer(texts.not_allowed(), show_alert=True)
         return common.END
@@ -47,8 +48,9 @@ async def scored(update: Update, context: BotContext) -> int:
 
 async def ask_comment(update: Update, context: BotContext) -> int:
     """Ask for an optional comment."""
-    await update.effective_message.reply_text(texts.ask_follow_up_comment(),
-                                              reply_markup=keyboards.with_skip())
+    await update.effective_message.reply_text(
+        texts.ask_follow_up_comment(), reply_markup=keyboards.with_skip()
+    )
     return State.COMMENT
 
 
@@ -59,21 +61,22 @@ async def got_comment(update: Update, context: BotContext) -> int:
         text = await common.read_text(update, context, 1000)
         if text is None:
             return await ask_comment(update, context)
-        request_id = context.user_data.get(_KEY)  # type: ignore[union-attr]
+        request_id = context.user_data.get(_KEY)
         if request_id is not None:
             try:
                 async with context.uow() as uow:
-                    await followup.comment(uow, update.effective_user.id, request_id, text,
-                                           context.now())
+                    await followup.comment(
+                        uow, update.effective_user.id, request_id, text, context.now()
+                    )
             except (NotAllowed, NotRegistered, NotFound, NotOpen):
                 pass
-    context.user_data.pop(_KEY, None)  # type: ignore[union-attr]
+    context.user_data.pop(_KEY, None)
     return await common.end_to_menu(update, context, texts.follow_up_thanks())
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     """No comment; the score is kept."""
-    context.user_data.pop(_KEY, None)  # type: ignore[union-attr]
+    context.user_data.pop(_KEY, None)
     return await common.end_to_menu(update, context, texts.follow_up_thanks())
 
 
@@ -82,9 +85,11 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(scored, pattern=pattern("fu"))],
         states={
-            State.COMMENT: [*common.cancel_handlers(cancel),
-                            MessageHandler(filters.TEXT & ~filters.COMMAND, got_comment),
-                            common.catch_all(ask_comment)],
+            State.COMMENT: [
+                *common.cancel_handlers(cancel),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, got_comment),
+                common.catch_all(ask_comment),
+            ],
             ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

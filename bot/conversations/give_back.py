@@ -43,8 +43,9 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def ask_reason(update: Update, context: BotContext) -> int:
     """Ask for an optional reason."""
-    await update.effective_message.reply_text(texts.ask_give_back_reason(),
-                                              reply_markup=keyboards.with_skip())
+    await update.effective_message.reply_text(
+        texts.ask_give_back_reason(), reply_markup=keyboards.with_skip()
+    )
     return State.REASON
 
 
@@ -58,26 +59,29 @@ async def got_reason(update: Update, context: BotContext) -> int:
         reason = await common.read_text(update, context, 500)
         if reason is None:
             return await ask_reason(update, context)
-    request_id = context.user_data.pop(_KEY, None)  # type: ignore[union-attr]
+    request_id = context.user_data.pop(_KEY, None)
     if request_id is None:
         return await common.end_to_menu(update, context)
     try:
         async with context.uow() as uow:
-            result = await requests.give_back(uow, update.effective_user.id, request_id, reason,
-                                              context.now())
+            result = await requests.give_back(
+                uow, update.effective_user.id, request_id, reason, context.now()
+            )
     except (NotAllowed, NotRegistered, NotFound, NotOpen):
         return await common.end_to_menu(update, context, texts.stale_button())
     await common.show_menu(update, context, texts.given_back_volunteer())
     req, tz = result.request, context.tz
-    await context.data.notifier.send(result.resident, lambda: (
-        texts.resident_told_given_back(req, result.volunteer.first_name, tz), None))
+    await context.data.notifier.send(
+        result.resident,
+        lambda: (texts.resident_told_given_back(req, result.volunteer.first_name, tz), None),
+    )
     await send_offers(context, req, result.volunteers, result.group_chat_ids)
     return common.END
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     """Keep the task after all."""
-    context.user_data.pop(_KEY, None)  # type: ignore[union-attr]
+    context.user_data.pop(_KEY, None)
     return await common.end_to_menu(update, context, texts.kept())
 
 
@@ -86,9 +90,11 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(start, pattern=pattern("task", "back"))],
         states={
-            State.REASON: [*common.cancel_handlers(cancel),
-                           MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
-                           common.catch_all(ask_reason)],
+            State.REASON: [
+                *common.cancel_handlers(cancel),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
+                common.catch_all(ask_reason),
+            ],
             ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

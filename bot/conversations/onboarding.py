@@ -40,7 +40,8 @@ class State(IntEnum):
 
 
 def _answers(context: BotContext) -> dict[str, Any]:
-    return context.user_data.setdefault("onboarding", {})  # type: ignore[union-attr]
+    answers: dict[str, Any] = context.user_data.setdefault("onboarding", {})
+    return answers
 
 
 async def _areas(context: BotContext) -> list[AreaView]:
@@ -49,6 +50,7 @@ async def _areas(context: BotContext) -> list[AreaView]:
 
 
 # --- Questions -----------------------------------------------------------------------------
+
 
 async def ask_language(update: Update, context: BotContext) -> int:
     """Greet and ask for the language."""
@@ -72,19 +74,22 @@ async def ask_area(update: Update, context: BotContext) -> int:
     """Ask a resident for their area."""
     areas = await _areas(context)
     if not areas:
-        await update.effective_message.reply_text(texts.no_areas_yet(),
-                                                  reply_markup=keyboards.remove())
+        await update.effective_message.reply_text(
+            texts.no_areas_yet(), reply_markup=keyboards.remove()
+        )
         return common.END
     await update.effective_message.reply_text(
-        texts.ask_area(_answers(context).get("name", "")), reply_markup=keyboards.area_choice(areas)
+        texts.ask_area(_answers(context).get("name", "")),
+        reply_markup=keyboards.area_choice(areas),
     )
     return State.AREA
 
 
 async def ask_address(update: Update, context: BotContext) -> int:
     """Ask a resident for the address a volunteer should come to."""
-    await update.effective_message.reply_text(texts.ask_address(),
-                                              reply_markup=keyboards.nav_only())
+    await update.effective_message.reply_text(
+        texts.ask_address(), reply_markup=keyboards.nav_only()
+    )
     return State.ADDRESS
 
 
@@ -96,8 +101,9 @@ async def ask_phone(update: Update, context: BotContext) -> int:
 
 async def ask_consent(update: Update, context: BotContext) -> int:
     """Explain plainly who sees the address and phone, and ask for consent."""
-    await update.effective_message.reply_text(texts.ask_consent(),
-                                              reply_markup=keyboards.consent())
+    await update.effective_message.reply_text(
+        texts.ask_consent(), reply_markup=keyboards.consent()
+    )
     return State.CONSENT
 
 
@@ -105,8 +111,9 @@ async def ask_volunteer_areas(update: Update, context: BotContext) -> int:
     """Let a volunteer tick the areas they can help in."""
     areas = await _areas(context)
     if not areas:
-        await update.effective_message.reply_text(texts.no_areas_yet(),
-                                                  reply_markup=keyboards.remove())
+        await update.effective_message.reply_text(
+            texts.no_areas_yet(), reply_markup=keyboards.remove()
+        )
         return common.END
     chosen = [str(a) for a in _answers(context).get("v_areas", [])]
     await update.effective_message.reply_text(
@@ -120,13 +127,15 @@ async def ask_volunteer_skills(update: Update, context: BotContext) -> int:
     """Let a volunteer tick the kinds of help they give."""
     await update.effective_message.reply_text(
         texts.ask_volunteer_skills(),
-        reply_markup=keyboards.multi_select(keyboards.skill_options(),
-                                            _answers(context).get("skills", [])),
+        reply_markup=keyboards.multi_select(
+            keyboards.skill_options(), _answers(context).get("skills", [])
+        ),
     )
     return State.V_SKILLS
 
 
 # --- Answers -------------------------------------------------------------------------------
+
 
 async def start(update: Update, context: BotContext) -> int:
     """Show the menu to someone known; start onboarding for someone new."""
@@ -134,7 +143,7 @@ async def start(update: Update, context: BotContext) -> int:
     if found is not None and found.onboarded:
         await common.show_menu(update, context)
         return common.END
-    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
+    context.user_data.pop("onboarding", None)
     return await ask_language(update, context)
 
 
@@ -147,8 +156,9 @@ async def got_language(update: Update, context: BotContext) -> int:
     user_id = update.effective_user.id
     async with context.uow() as uow:
         await people.set_locale(uow, user_id, locale, context.now())
-        person = await people.ensure(uow, user_id, context.now(),
-                                     context.data.settings.coordinator_ids)
+        person = await people.ensure(
+            uow, user_id, context.now(), context.data.settings.coordinator_ids
+        )
     context.data.locales[user_id] = locale
     context.data.catalogs.activate(locale)
     if "coordinator" in person.roles:
@@ -242,20 +252,26 @@ async def got_consent(update: Update, context: BotContext) -> int:
     if choice == "back":
         return await ask_phone(update, context)
     if choice == "consent.no":
-        context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
-        await update.effective_message.reply_text(texts.no_consent(),
-                                                  reply_markup=keyboards.remove())
+        context.user_data.pop("onboarding", None)
+        await update.effective_message.reply_text(
+            texts.no_consent(), reply_markup=keyboards.remove()
+        )
         return common.END
     answers = _answers(context)
     async with context.uow() as uow:
         person = await people.register_resident(
-            uow, update.effective_user.id, first_name=answers["name"],
-            area_id=answers["area_id"], address=answers["address"], phone=answers.get("phone"),
+            uow,
+            update.effective_user.id,
+            first_name=answers["name"],
+            area_id=answers["area_id"],
+            address=answers["address"],
+            phone=answers.get("phone"),
             now=context.now(),
         )
-    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
-    await update.effective_message.reply_text(texts.resident_ready(answers["name"]),
-                                              reply_markup=keyboards.main_menu(person))
+    context.user_data.pop("onboarding", None)
+    await update.effective_message.reply_text(
+        texts.resident_ready(answers["name"]), reply_markup=keyboards.main_menu(person)
+    )
     return common.END
 
 
@@ -276,8 +292,11 @@ async def toggled(update: Update, context: BotContext) -> int:
         return await _back_from_select(update, context, state)
     if data.action == "done":
         return await _select_done(update, context, state)
-    key, valid = ("v_areas", {str(a.id) for a in await _areas(context)}) \
-        if state == State.V_AREAS else ("skills", set(CATEGORIES))
+    key, valid = (
+        ("v_areas", {str(a.id) for a in await _areas(context)})
+        if state == State.V_AREAS
+        else ("skills", set(CATEGORIES))
+    )
     if (data.action == "area") != (state == State.V_AREAS) or data.arg not in valid:
         await query.answer(texts.stale_button())
         return state
@@ -285,8 +304,11 @@ async def toggled(update: Update, context: BotContext) -> int:
     chosen ^= {data.arg}
     answers[key] = sorted(chosen)
     await query.answer()
-    options = keyboards.area_options(await _areas(context)) if state == State.V_AREAS \
+    options = (
+        keyboards.area_options(await _areas(context))
+        if state == State.V_AREAS
         else keyboards.skill_options()
+    )
     await query.edit_message_reply_markup(keyboards.multi_select(options, chosen))
     return state
 
@@ -316,13 +338,17 @@ async def _finish_volunteer(update: Update, context: BotContext) -> int:
     answers = _answers(context)
     async with context.uow() as uow:
         person, coordinators = await people.register_volunteer(
-            uow, update.effective_user.id, first_name=answers["name"],
-            area_ids=[int(a) for a in answers["v_areas"]], skills=answers["skills"],
+            uow,
+            update.effective_user.id,
+            first_name=answers["name"],
+            area_ids=[int(a) for a in answers["v_areas"]],
+            skills=answers["skills"],
             now=context.now(),
         )
-    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
-    await update.effective_message.reply_text(texts.volunteer_waiting(answers["name"]),
-                                              reply_markup=keyboards.main_menu(person))
+    context.user_data.pop("onboarding", None)
+    await update.effective_message.reply_text(
+        texts.volunteer_waiting(answers["name"]), reply_markup=keyboards.main_menu(person)
+    )
     for coordinator in coordinators:
         await context.data.notifier.send(
             coordinator, lambda: (texts.new_volunteer_waiting(answers["name"]), None)
@@ -333,10 +359,11 @@ async def _finish_volunteer(update: Update, context: BotContext) -> int:
 async def _finish_coordinator(update: Update, context: BotContext) -> int:
     name = _answers(context)["name"]
     async with context.uow() as uow:
-        person = await people.register_coordinator(uow, update.effective_user.id,
-                                                    first_name=name, now=context.now())
+        person = await people.register_coordinator(
+            uow, update.effective_user.id, first_name=name, now=context.now()
+        )
         has_areas = bool(await people.areas(uow))
-    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
+    context.user_data.pop("onboarding", None)
     text = texts.coordinator_ready(name)
     if not has_areas:
         text += "\n\n" + texts.coordinator_no_areas()
@@ -356,15 +383,19 @@ async def select_text(update: Update, context: BotContext) -> int:
 
 async def cancel(update: Update, context: BotContext) -> int:
     """Stop onboarding; nothing half-done is kept."""
-    context.user_data.pop("onboarding", None)  # type: ignore[union-attr]
-    await update.effective_message.reply_text(texts.onboarding_cancelled(),
-                                              reply_markup=keyboards.remove())
+    context.user_data.pop("onboarding", None)
+    await update.effective_message.reply_text(
+        texts.onboarding_cancelled(), reply_markup=keyboards.remove()
+    )
     return common.END
 
 
 def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
-    return [*common.cancel_handlers(cancel),
-            MessageHandler(filters.TEXT & ~filters.COMMAND, callback), common.catch_all(ask)]
+    return [
+        *common.cancel_handlers(cancel),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
+        common.catch_all(ask),
+    ]
 
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
@@ -377,16 +408,23 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             State.NAME: _state(got_name, ask_name),
             State.AREA: _state(got_area, ask_area),
             State.ADDRESS: _state(got_address, ask_address),
-            State.PHONE: [MessageHandler(filters.CONTACT, got_phone), *_state(got_phone, ask_phone)],
+            State.PHONE: [
+                MessageHandler(filters.CONTACT, got_phone),
+                *_state(got_phone, ask_phone),
+            ],
             State.CONSENT: _state(got_consent, ask_consent),
-            State.V_AREAS: [*common.cancel_handlers(cancel),
-                            CallbackQueryHandler(toggled, pattern=pattern("ob")),
-                            MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
-                            common.catch_all(ask_volunteer_areas)],
-            State.V_SKILLS: [*common.cancel_handlers(cancel),
-                             CallbackQueryHandler(toggled, pattern=pattern("ob")),
-                             MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
-                             common.catch_all(ask_volunteer_skills)],
+            State.V_AREAS: [
+                *common.cancel_handlers(cancel),
+                CallbackQueryHandler(toggled, pattern=pattern("ob")),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
+                common.catch_all(ask_volunteer_areas),
+            ],
+            State.V_SKILLS: [
+                *common.cancel_handlers(cancel),
+                CallbackQueryHandler(toggled, pattern=pattern("ob")),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
+                common.catch_all(ask_volunteer_skills),
+            ],
             ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
         },
         fallbacks=[

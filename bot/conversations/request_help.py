@@ -34,8 +34,9 @@ class State(IntEnum):
 
 async def _save(update: Update, context: BotContext, state: State, **fields: Any) -> DraftView:
     async with context.uow() as uow:
-        return await drafts.save(uow, update.effective_user.id, step=state.name.lower(),
-                                 now=context.now(), **fields)
+        return await drafts.save(
+            uow, update.effective_user.id, step=state.name.lower(), now=context.now(), **fields
+        )
 
 
 async def _draft(update: Update, context: BotContext) -> DraftView | None:
@@ -48,6 +49,7 @@ async def _reply(update: Update, text: str, markup: Any) -> None:
 
 
 # --- Questions -----------------------------------------------------------------------------
+
 
 async def ask_category(update: Update, context: BotContext) -> int:
     """Ask what kind of help is needed."""
@@ -87,8 +89,9 @@ async def ask_part(update: Update, context: BotContext) -> int:
 async def ask_confirm_time(update: Update, context: BotContext) -> int:
     """Read a typed time back for confirmation."""
     draft = await _save(update, context, State.CONFIRM_TIME)
-    await _reply(update, texts.confirm_time(texts.when(draft.when, context.tz)),
-                 keyboards.yes_retype())
+    await _reply(
+        update, texts.confirm_time(texts.when(draft.when, context.tz)), keyboards.yes_retype()
+    )
     return State.CONFIRM_TIME
 
 
@@ -104,19 +107,29 @@ async def ask_confirm(update: Update, context: BotContext) -> int:
     draft = await _save(update, context, State.CONFIRM)
     found = await common.person(update, context)
     area = found.area.name if found and found.area else ""
-    await _reply(update, texts.summary(draft.category or "other",
-                                       texts.when(draft.when, context.tz), draft.details, area),
-                 keyboards.send())
+    await _reply(
+        update,
+        texts.summary(
+            draft.category or "other", texts.when(draft.when, context.tz), draft.details, area
+        ),
+        keyboards.send(),
+    )
     return State.CONFIRM
 
 
 ASK: dict[str, common.Ask] = {
-    "category": ask_category, "when": ask_when, "day": ask_day, "part": ask_part,
-    "confirm_time": ask_confirm_time, "details": ask_details, "confirm": ask_confirm,
+    "category": ask_category,
+    "when": ask_when,
+    "day": ask_day,
+    "part": ask_part,
+    "confirm_time": ask_confirm_time,
+    "details": ask_details,
+    "confirm": ask_confirm,
 }
 
 
 # --- Answers -------------------------------------------------------------------------------
+
 
 async def start(update: Update, context: BotContext) -> int:
     """Begin a request, or offer to continue the one already started."""
@@ -146,8 +159,7 @@ async def got_resume(update: Update, context: BotContext) -> int:
 
 async def _ask_resume(update: Update, context: BotContext) -> int:
     draft = await _draft(update, context)
-    await _reply(update, texts.resume_draft(draft.category if draft else None),
-                 keyboards.resume())
+    await _reply(update, texts.resume_draft(draft.category if draft else None), keyboards.resume())
     return State.RESUME
 
 
@@ -166,8 +178,9 @@ async def got_category(update: Update, context: BotContext) -> int:
 
 async def got_when(update: Update, context: BotContext) -> int:
     """Store a day from the buttons, or understand a typed time."""
-    choice = common.pressed(update.effective_message, "when.today", "when.tomorrow",
-                            "when.pick", "when.none", "back")
+    choice = common.pressed(
+        update.effective_message, "when.today", "when.tomorrow", "when.pick", "when.none", "back"
+    )
     today = context.now().astimezone(context.tz).date()
     if choice == "back":
         return await ask_category(update, context)
@@ -198,8 +211,9 @@ async def _typed_time(update: Update, context: BotContext, ask: common.Ask) -> i
     return await _use_when(update, context, when.to_when(parsed, context.tz), ask, confirm=True)
 
 
-async def _use_when(update: Update, context: BotContext, value: When, ask: common.Ask,
-                    confirm: bool) -> int:
+async def _use_when(
+    update: Update, context: BotContext, value: When, ask: common.Ask, confirm: bool
+) -> int:
     if not when.is_usable(value, context.now()):
         await update.effective_message.reply_text(texts.time_in_past())
         return await ask(update, context)
@@ -221,8 +235,9 @@ async def got_day(update: Update, context: BotContext) -> int:
 async def got_part(update: Update, context: BotContext) -> int:
     """Store the part of the day, or a typed clock time on the chosen day."""
     message = update.effective_message
-    choice = common.pressed(message, "part.morning", "part.afternoon", "part.evening",
-                            "part.any", "back")
+    choice = common.pressed(
+        message, "part.morning", "part.afternoon", "part.evening", "part.any", "back"
+    )
     if choice == "back":
         return await ask_when(update, context)
     draft = await _draft(update, context)
@@ -231,9 +246,13 @@ async def got_part(update: Update, context: BotContext) -> int:
     day = date.fromisoformat(draft.when_day)
     if choice is not None:
         part = choice.removeprefix("part.")
-        return await _use_when(update, context,
-                               when.for_day(day, None if part == "any" else part, context.tz),
-                               ask_part, confirm=False)
+        return await _use_when(
+            update,
+            context,
+            when.for_day(day, None if part == "any" else part, context.tz),
+            ask_part,
+            confirm=False,
+        )
     text = await common.read_text(update, context, 200)
     if text is None:
         return await ask_part(update, context)
@@ -291,15 +310,20 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
-    return [*common.cancel_handlers(cancel),
-            MessageHandler(filters.TEXT & ~filters.COMMAND, callback), common.catch_all(ask)]
+    return [
+        *common.cancel_handlers(cancel),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
+        common.catch_all(ask),
+    ]
 
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The ask-for-help conversation."""
     return ConversationHandler(
-        entry_points=[MessageHandler(LabelFilter("menu.ask"), start),
-                      CommandHandler(["hjalpmig", "askhelp"], start)],
+        entry_points=[
+            MessageHandler(LabelFilter("menu.ask"), start),
+            CommandHandler(["hjalpmig", "askhelp"], start),
+        ],
         states={
             State.RESUME: _state(got_resume, _ask_resume),
             State.CATEGORY: _state(got_category, ask_category),

@@ -27,8 +27,10 @@ async def pending(update: Update, context: BotContext) -> None:
         return
     await message.reply_text(texts.vetting_note())
     for volunteer in waiting:
-        await message.reply_text(texts.pending_card(volunteer, context.tz),
-                                 reply_markup=keyboards.vetting(volunteer.person_id))
+        await message.reply_text(
+            texts.pending_card(volunteer, context.tz),
+            reply_markup=keyboards.vetting(volunteer.person_id),
+        )
 
 
 async def decide(update: Update, context: BotContext) -> None:
@@ -39,8 +41,9 @@ async def decide(update: Update, context: BotContext) -> None:
     approve = data.action == "ok"
     try:
         async with context.uow() as uow:
-            volunteer = await vetting.decide(uow, update.effective_user.id, data.id, approve,
-                                             context.now())
+            volunteer = await vetting.decide(
+                uow, update.effective_user.id, data.id, approve, context.now()
+            )
     except NotAllowed:
         await query.answer(texts.not_allowed(), show_alert=True)
         return
@@ -50,7 +53,8 @@ async def decide(update: Update, context: BotContext) -> None:
     await query.answer()
     name = volunteer.first_name
     await query.edit_message_text(
-        texts.approved_coordinator(name) if approve else texts.declined_coordinator(name))
+        texts.approved_coordinator(name) if approve else texts.declined_coordinator(name)
+    )
     render = texts.approved_volunteer if approve else texts.declined_volunteer
     await context.data.notifier.send(volunteer, lambda: (render(name), None))
 

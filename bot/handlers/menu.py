@@ -19,22 +19,26 @@ async def mine(update: Update, context: BotContext) -> None:
     if found is None or not found.onboarded:
         await update.effective_message.reply_text(texts.start_first())
         return
-    message, tz = update.effective_message, context.tz
+    message, tz, user_id = update.effective_message, context.tz, update.effective_user.id
     async with context.uow() as uow:
-        own = await requests.mine(uow, found.telegram_id) if "resident" in found.roles else []
-        tasks = await requests.my_tasks(uow, found.telegram_id) \
-            if "volunteer" in found.roles else []
+        own = await requests.mine(uow, user_id) if "resident" in found.roles else []
+        tasks = await requests.my_tasks(uow, user_id) if "volunteer" in found.roles else []
     if "resident" in found.roles:
-        await message.reply_text(texts.my_requests(own, tz), reply_markup=keyboards.main_menu(found))
+        await message.reply_text(
+            texts.my_requests(own, tz), reply_markup=keyboards.main_menu(found)
+        )
         for req in own:
             if req.status in ("open", "claimed"):
-                await message.reply_text(texts.request_line(req, tz),
-                                         reply_markup=keyboards.request_actions(req.id, req.status))
+                markup = keyboards.request_actions(req.id, req.status)
+                await message.reply_text(texts.request_line(req, tz), reply_markup=markup)
     if "volunteer" in found.roles:
-        await message.reply_text(texts.my_tasks(tasks, tz), reply_markup=keyboards.main_menu(found))
+        await message.reply_text(
+            texts.my_tasks(tasks, tz), reply_markup=keyboards.main_menu(found)
+        )
         for req in tasks:
-            await message.reply_text(texts.request_line(req, tz),
-                                     reply_markup=keyboards.task_show(req.id))
+            await message.reply_text(
+                texts.request_line(req, tz), reply_markup=keyboards.task_show(req.id)
+            )
     if not {"resident", "volunteer"} & found.roles:
         await common.show_menu(update, context)
 

@@ -20,7 +20,8 @@ async def show(update: Update, context: BotContext) -> None:
     try:
         async with context.uow() as uow:
             req, volunteer, contact = await requests.detail(
-                uow, update.effective_user.id, data.id, context.now())
+                uow, update.effective_user.id, data.id, context.now()
+            )
     except (NotAllowed, NotRegistered):
         await query.answer(texts.not_allowed(), show_alert=True)
         return
@@ -29,9 +30,11 @@ async def show(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await update.effective_message.reply_text(
-        texts.request_detail(req, volunteer.first_name if volunteer else None, contact,
-                             context.tz),
-        reply_markup=keyboards.request_actions(req.id, req.status))
+        texts.request_detail(
+            req, volunteer.first_name if volunteer else None, contact, context.tz
+        ),
+        reply_markup=keyboards.request_actions(req.id, req.status),
+    )
 
 
 async def ask_cancel(update: Update, context: BotContext) -> None:
@@ -41,8 +44,9 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
     assert data is not None
     try:
         async with context.uow() as uow:
-            req, _vol, _contact = await requests.detail(uow, update.effective_user.id, data.id,
-                                                        context.now())
+            req, _vol, _contact = await requests.detail(
+                uow, update.effective_user.id, data.id, context.now()
+            )
     except (NotAllowed, NotRegistered):
         await query.answer(texts.not_allowed(), show_alert=True)
         return
@@ -53,8 +57,9 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
     if req.status not in ("open", "claimed"):
         await update.effective_message.reply_text(texts.task_closed(req, context.tz))
         return
-    await update.effective_message.reply_text(texts.ask_cancel(req, context.tz),
-                                              reply_markup=keyboards.confirm_cancel(req.id))
+    await update.effective_message.reply_text(
+        texts.ask_cancel(req, context.tz), reply_markup=keyboards.confirm_cancel(req.id)
+    )
 
 
 async def confirm_cancel(update: Update, context: BotContext) -> None:
@@ -80,8 +85,9 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
     req, tz, notifier = result.request, context.tz, context.data.notifier
     if result.volunteer is not None:
         name = result.resident.first_name
-        await notifier.send(result.volunteer,
-                            lambda: (texts.volunteer_told_cancelled(req, name, tz), None))
+        await notifier.send(
+            result.volunteer, lambda: (texts.volunteer_told_cancelled(req, name, tz), None)
+        )
     for post in result.posts:
         with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
             text = texts.task_closed(req, tz)
@@ -92,5 +98,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     """The resident's request buttons."""
     app.add_handler(CallbackQueryHandler(show, pattern=pattern("req", "show")))
     app.add_handler(CallbackQueryHandler(ask_cancel, pattern=pattern("req", "cancel")))
-    app.add_handler(CallbackQueryHandler(confirm_cancel,
-                                         pattern=pattern("req", "cancelyes", "cancelno")))
+    app.add_handler(
+        CallbackQueryHandler(confirm_cancel, pattern=pattern("req", "cancelyes", "cancelno"))
+    )

@@ -18,14 +18,16 @@ from bot.ui.callbacks import decode, pattern
 log = logging.getLogger(__name__)
 
 
-async def send_offers(context: BotContext, req: RequestView, volunteers: list[Recipient],
-                      group_chat_ids: list[int]) -> None:
+async def send_offers(
+    context: BotContext, req: RequestView, volunteers: list[Recipient], group_chat_ids: list[int]
+) -> None:
     """Offer a task to each matching volunteer and linked group; remember the messages."""
     posts: list[PostRef] = []
     tz = context.tz
     for volunteer in volunteers:
         sent = await context.data.notifier.send(
-            volunteer, lambda: (texts.task_card(req, tz), keyboards.task_offer(req.id)))
+            volunteer, lambda: (texts.task_card(req, tz), keyboards.task_offer(req.id))
+        )
         if sent is not None:
             posts.append(PostRef(sent.chat_id, sent.message_id))
     for chat_id in group_chat_ids:
@@ -46,12 +48,14 @@ async def offer_request(update: Update, context: BotContext) -> None:
     found = await common.person(update, context)
     await update.effective_message.reply_text(
         texts.request_sent(len(result.volunteers) + len(result.group_chat_ids)),
-        reply_markup=keyboards.main_menu(found))
+        reply_markup=keyboards.main_menu(found),
+    )
     await send_offers(context, result.request, result.volunteers, result.group_chat_ids)
     tz = context.tz
     for coordinator in result.coordinators:
         await context.data.notifier.send(
-            coordinator, lambda: (texts.unclaimed_alert(result.request, tz), None))
+            coordinator, lambda: (texts.unclaimed_alert(result.request, tz), None)
+        )
 
 
 async def claim(update: Update, context: BotContext) -> None:
@@ -77,8 +81,13 @@ async def claim(update: Update, context: BotContext) -> None:
     await query.answer()
     req, notifier = result.request, context.data.notifier
     # The contact details go only in this private message, never in a group or a list.
-    await notifier.send(result.volunteer, lambda: (
-        texts.claimed_for_volunteer(req, result.contact, tz), keyboards.task_held(req.id)))
+    await notifier.send(
+        result.volunteer,
+        lambda: (
+            texts.claimed_for_volunteer(req, result.contact, tz),
+            keyboards.task_held(req.id),
+        ),
+    )
     pressed = (query.message.chat.id, query.message.message_id) if query.message else None
     for post in result.other_posts:
         with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
@@ -89,8 +98,10 @@ async def claim(update: Update, context: BotContext) -> None:
             else:
                 text = texts.task_taken_by_other(req, tz)
         await notifier.edit(post.chat_id, post.message_id, text)
-    await notifier.send(result.resident, lambda: (
-        texts.resident_told_claimed(req, result.volunteer.first_name, tz), None))
+    await notifier.send(
+        result.resident,
+        lambda: (texts.resident_told_claimed(req, result.volunteer.first_name, tz), None),
+    )
 
 
 async def _edit_query_message(update: Update, text: str) -> None:
@@ -109,8 +120,7 @@ async def done(update: Update, context: BotContext) -> None:
     assert data is not None
     try:
         async with context.uow() as uow:
-            result = await requests.complete(uow, update.effective_user.id, data.id,
-                                             context.now())
+            result = await requests.complete(uow, update.effective_user.id, data.id, context.now())
     except (NotAllowed, NotRegistered):
         await query.answer(texts.not_allowed(), show_alert=True)
         return
@@ -123,9 +133,13 @@ async def done(update: Update, context: BotContext) -> None:
     assert result.volunteer is not None
     volunteer = result.volunteer
     await notifier.send(volunteer, lambda: (texts.ask_follow_up(), keyboards.follow_up(req.id)))
-    await notifier.send(result.resident, lambda: (
-        texts.resident_told_done(req, volunteer.first_name) + "\n\n" + texts.ask_follow_up(),
-        keyboards.follow_up(req.id)))
+    await notifier.send(
+        result.resident,
+        lambda: (
+            texts.resident_told_done(req, volunteer.first_name) + "\n\n" + texts.ask_follow_up(),
+            keyboards.follow_up(req.id),
+        ),
+    )
 
 
 async def show_task(update: Update, context: BotContext) -> None:
@@ -135,8 +149,9 @@ async def show_task(update: Update, context: BotContext) -> None:
     assert data is not None
     try:
         async with context.uow() as uow:
-            req, _vol, contact = await requests.detail(uow, update.effective_user.id, data.id,
-                                                       context.now())
+            req, _vol, contact = await requests.detail(
+                uow, update.effective_user.id, data.id, context.now()
+            )
     except (NotAllowed, NotRegistered):
         await query.answer(texts.not_allowed(), show_alert=True)
         return
@@ -146,7 +161,8 @@ async def show_task(update: Update, context: BotContext) -> None:
     await query.answer()
     markup = keyboards.task_held(req.id) if req.status == "claimed" and contact else None
     await update.effective_message.reply_text(
-        texts.request_detail(req, None, contact, context.tz), reply_markup=markup)
+        texts.request_detail(req, None, contact, context.tz), reply_markup=markup
+    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 
 from bot.services.people import registered
 from bot.services.views import CATEGORIES, DraftView, When
 from storage.models import Draft
 from storage.uow import UnitOfWork
 
-_UNSET: object = object()
+
+class _Unset(Enum):
+    TOKEN = 0
+
+
+_UNSET = _Unset.TOKEN
 
 
 def _to_view(draft: Draft) -> DraftView:
@@ -30,25 +36,31 @@ async def get(uow: UnitOfWork, telegram_id: int) -> DraftView | None:
 
 
 async def save(
-    uow: UnitOfWork, telegram_id: int, *, step: str, now: datetime,
-    category: object = _UNSET, when_day: object = _UNSET, when: object = _UNSET,
-    details: object = _UNSET,
+    uow: UnitOfWork,
+    telegram_id: int,
+    *,
+    step: str,
+    now: datetime,
+    category: str | _Unset | None = _UNSET,
+    when_day: str | _Unset | None = _UNSET,
+    when: When | _Unset | None = _UNSET,
+    details: str | _Unset | None = _UNSET,
 ) -> DraftView:
     """Store the step the person is at, and whatever they just gave."""
     person = await registered(uow, telegram_id)
     draft = await uow.drafts.get(person.id) or Draft(person_id=person.id, step=step)
     draft.step, draft.updated_at = step, now
-    if category is not _UNSET:
-        assert category is None or category in CATEGORIES
-        draft.category = category  # type: ignore[assignment]
-    if when_day is not _UNSET:
-        draft.when_day = when_day  # type: ignore[assignment]
-    if when is not _UNSET:
-        assert isinstance(when, When) or when is None
+    if not isinstance(category, _Unset):
+        if category is not None and category not in CATEGORIES:
+            raise ValueError(category)
+        draft.category = category
+    if not isinstance(when_day, _Unset):
+        draft.when_day = when_day
+    if not isinstance(when, _Unset):
         draft.when_at = when.at if when else None
         draft.when_precision = when.precision if when else None
-    if details is not _UNSET:
-        draft.details = details  # type: ignore[assignment]
+    if not isinstance(details, _Unset):
+        draft.details = details
     await uow.drafts.put(draft)
     return _to_view(draft)
 

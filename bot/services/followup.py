@@ -11,8 +11,9 @@ from storage.models import FollowUp
 from storage.uow import UnitOfWork
 
 
-async def _role_in(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime
-                   ) -> tuple[int, str]:
+async def _role_in(
+    uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime
+) -> tuple[int, str]:
     person = await registered(uow, telegram_id)
     req = await uow.requests.get(request_id)
     if req is not None and req.resident_id == person.id:
@@ -37,8 +38,9 @@ async def answer(
     if existing is not None:
         existing.score, existing.at = score, now
         return
-    await uow.followups.add(FollowUp(request_id=request_id, person_id=person_id, role=role,
-                                     score=score, at=now))
+    await uow.followups.add(
+        FollowUp(request_id=request_id, person_id=person_id, role=role, score=score, at=now)
+    )
 
 
 async def comment(

@@ -110,8 +110,14 @@ async def _check_area(uow: UnitOfWork, area_id: int) -> None:
 
 
 async def register_resident(
-    uow: UnitOfWork, telegram_id: int, *, first_name: str, area_id: int, address: str,
-    phone: str | None, now: datetime,
+    uow: UnitOfWork,
+    telegram_id: int,
+    *,
+    first_name: str,
+    area_id: int,
+    address: str,
+    phone: str | None,
+    now: datetime,
 ) -> PersonView:
     """Finish a resident's onboarding; consent was given in the same step."""
     await _check_area(uow, area_id)
@@ -127,8 +133,13 @@ async def register_resident(
 
 
 async def register_volunteer(
-    uow: UnitOfWork, telegram_id: int, *, first_name: str, area_ids: Iterable[int],
-    skills: Iterable[str], now: datetime,
+    uow: UnitOfWork,
+    telegram_id: int,
+    *,
+    first_name: str,
+    area_ids: Iterable[int],
+    skills: Iterable[str],
+    now: datetime,
 ) -> tuple[PersonView, list[Recipient]]:
     """Sign a volunteer up for vetting; returns them and the coordinators to tell."""
     area_ids, skills = set(area_ids), set(skills)

@@ -33,8 +33,12 @@ def _recipient(person: Person) -> Recipient:
 async def _view(uow: UnitOfWork, req: HelpRequest) -> RequestView:
     area = await uow.areas.get(req.area_id)
     return RequestView(
-        id=req.id, category=req.category, area=area.name if area else "",
-        when=When(req.when_at, req.when_precision), details=req.details, status=req.status,
+        id=req.id,
+        category=req.category,
+        area=area.name if area else "",
+        when=When(req.when_at, req.when_precision),
+        details=req.details,
+        status=req.status,
         created_at=req.created_at,
     )
 
@@ -47,7 +51,11 @@ async def _load(uow: UnitOfWork, request_id: int) -> HelpRequest:
 
 
 async def _event(
-    uow: UnitOfWork, req: HelpRequest, kind: str, actor: int | None, now: datetime,
+    uow: UnitOfWork,
+    req: HelpRequest,
+    kind: str,
+    actor: int | None,
+    now: datetime,
     note: str | None = None,
 ) -> None:
     await uow.requests.add_event(
@@ -80,18 +88,29 @@ async def submit(uow: UnitOfWork, telegram_id: int, now: datetime) -> SubmitResu
         raise NotFound("draft")
     if person.area_id is None:
         raise NotFound("area")
-    req = await uow.requests.add(HelpRequest(
-        resident_id=person.id, created_by_id=person.id, area_id=person.area_id,
-        category=draft.category, when_at=draft.when_at,
-        when_precision=draft.when_precision or "none", details=draft.details,
-        status="open", created_at=now,
-    ))
+    req = await uow.requests.add(
+        HelpRequest(
+            resident_id=person.id,
+            created_by_id=person.id,
+            area_id=person.area_id,
+            category=draft.category,
+            when_at=draft.when_at,
+            when_precision=draft.when_precision or "none",
+            details=draft.details,
+            status="open",
+            created_at=now,
+        )
+    )
     await _event(uow, req, "created", person.id, now)
     await uow.drafts.drop(person.id)
     volunteers, groups = await _audience(uow, req, exclude={person.id})
     log.info("request %s opened, offered to %s volunteers", req.id, len(volunteers))
-    return SubmitResult(await _view(uow, req), volunteers, groups,
-                        [] if volunteers or groups else await coordinators(uow))
+    return SubmitResult(
+        await _view(uow, req),
+        volunteers,
+        groups,
+        [] if volunteers or groups else await coordinators(uow),
+    )
 
 
 async def record_posts(uow: UnitOfWork, request_id: int, posts: list[PostRef]) -> None:
@@ -102,7 +121,8 @@ async def record_posts(uow: UnitOfWork, request_id: int, posts: list[PostRef]) -
 async def _may_take(uow: UnitOfWork, volunteer: Person, req: HelpRequest) -> bool:
     profile = await uow.volunteers.profile(volunteer.id)
     return (
-        profile is not None and profile.vetting == "approved"
+        profile is not None
+        and profile.vetting == "approved"
         and req.area_id in await uow.volunteers.area_ids(volunteer.id)
         and req.category in await uow.volunteers.skills(volunteer.id)
         and req.resident_id != volunteer.id
@@ -116,20 +136,25 @@ async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetim
     if not await _may_take(uow, volunteer, req):
         raise await refuse(uow, telegram_id, "claim", f"request:{request_id}", now)
     won = await uow.requests.transition(
-        request_id, from_status="open", status="claimed", volunteer_id=volunteer.id,
+        request_id,
+        from_status="open",
+        status="claimed",
+        volunteer_id=volunteer.id,
         claimed_at=now,
     )
     if not won:
         raise AlreadyClaimed(request_id)
     req = await _load(uow, request_id)
     await _event(uow, req, "claimed", volunteer.id, now)
-    await uow.audit.add(actor=telegram_id, action="read_contact", target=f"request:{req.id}",
-                        allowed=True, at=now)
+    await uow.audit.add(
+        actor=telegram_id, action="read_contact", target=f"request:{req.id}", allowed=True, at=now
+    )
     resident = await uow.people.get(req.resident_id)
     assert resident is not None
     posts = await _posts(uow, req.id)
     return ClaimResult(
-        request=await _view(uow, req), volunteer=_recipient(volunteer),
+        request=await _view(uow, req),
+        volunteer=_recipient(volunteer),
         resident=_recipient(resident),
         contact=Contact(resident.first_name or "", resident.address, resident.phone),
         other_posts=posts,
@@ -148,8 +173,7 @@ async def _held_by(
     return volunteer, req
 
 
-async def held(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime
-               ) -> RequestView:
+async def held(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime) -> RequestView:
     """The task, if this volunteer holds it now (before asking them why they give it back)."""
     _volunteer, req = await _held_by(uow, telegram_id, request_id, "give_back", now)
     return await _view(uow, req)
@@ -161,7 +185,11 @@ async def complete(
     """The volunteer marks their task done."""
     volunteer, req = await _held_by(uow, telegram_id, request_id, "done", now)
     if not await uow.requests.transition(
-        req.id, from_status="claimed", holder=volunteer.id, status="done", closed_at=now,
+        req.id,
+        from_status="claimed",
+        holder=volunteer.id,
+        status="done",
+        closed_at=now,
     ):
         raise NotOpen("changed")
     req = await _load(uow, request_id)
@@ -177,7 +205,11 @@ async def give_back(
     """The volunteer cannot do it after all: the task opens again for others."""
     volunteer, req = await _held_by(uow, telegram_id, request_id, "give_back", now)
     if not await uow.requests.transition(
-        req.id, from_status="claimed", holder=volunteer.id, status="open", volunteer_id=None,
+        req.id,
+        from_status="claimed",
+        holder=volunteer.id,
+        status="open",
+        volunteer_id=None,
         claimed_at=None,
     ):
         raise NotOpen("changed")
@@ -186,8 +218,9 @@ async def give_back(
     resident = await uow.people.get(req.resident_id)
     assert resident is not None
     volunteers, groups = await _audience(uow, req, exclude={volunteer.id, resident.id})
-    return GiveBackResult(await _view(uow, req), _recipient(resident), _recipient(volunteer),
-                          volunteers, groups)
+    return GiveBackResult(
+        await _view(uow, req), _recipient(resident), _recipient(volunteer), volunteers, groups
+    )
 
 
 async def cancel(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime) -> CloseResult:
@@ -209,8 +242,12 @@ async def cancel(uow: UnitOfWork, telegram_id: int, request_id: int, now: dateti
     volunteer = await uow.people.get(req.volunteer_id) if req.volunteer_id else None
     assert resident is not None
     posts = await _posts(uow, req.id)
-    return CloseResult(await _view(uow, req), _recipient(resident),
-                       _recipient(volunteer) if volunteer else None, posts)
+    return CloseResult(
+        await _view(uow, req),
+        _recipient(resident),
+        _recipient(volunteer) if volunteer else None,
+        posts,
+    )
 
 
 async def mine(uow: UnitOfWork, telegram_id: int) -> list[RequestView]:
@@ -245,6 +282,11 @@ async def detail(
         resident = await uow.people.get(req.resident_id)
         assert resident is not None
         contact = Contact(resident.first_name or "", resident.address, resident.phone)
-        await uow.audit.add(actor=telegram_id, action="read_contact",
-                            target=f"request:{req.id}", allowed=True, at=now)
+        await uow.audit.add(
+            actor=telegram_id,
+            action="read_contact",
+            target=f"request:{req.id}",
+            allowed=True,
+            at=now,
+        )
     return await _view(uow, req), _recipient(volunteer) if volunteer else None, contact

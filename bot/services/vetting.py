@@ -11,8 +11,9 @@ from storage.models import Person, VolunteerGroup
 from storage.uow import UnitOfWork
 
 
-async def _coordinator(uow: UnitOfWork, telegram_id: int, action: str, target: str,
-                       now: datetime) -> Person:
+async def _coordinator(
+    uow: UnitOfWork, telegram_id: int, action: str, target: str, now: datetime
+) -> Person:
     person = await uow.people.by_telegram_id(telegram_id)
     if person is None or "coordinator" not in await uow.people.roles(person.id):
         raise await refuse(uow, telegram_id, action, target, now)
@@ -27,11 +28,15 @@ async def pending(uow: UnitOfWork, telegram_id: int, now: datetime) -> list[Pend
     for person, profile in await uow.volunteers.pending():
         area_ids = await uow.volunteers.area_ids(person.id)
         skills = await uow.volunteers.skills(person.id)
-        result.append(PendingVolunteer(
-            person_id=person.id, first_name=person.first_name or "",
-            areas=tuple(sorted(names[a] for a in area_ids if a in names)),
-            skills=tuple(c for c in CATEGORIES if c in skills), since=profile.created_at,
-        ))
+        result.append(
+            PendingVolunteer(
+                person_id=person.id,
+                first_name=person.first_name or "",
+                areas=tuple(sorted(names[a] for a in area_ids if a in names)),
+                skills=tuple(c for c in CATEGORIES if c in skills),
+                since=profile.created_at,
+            )
+        )
     return result
 
 
@@ -49,17 +54,20 @@ async def decide(
         raise NotOpen(profile.vetting)
     profile.vetting = "approved" if approve else "declined"
     profile.vetted_by_id, profile.vetted_at = coordinator.id, now
-    await uow.audit.add(actor=telegram_id, action=action, target=f"person:{person_id}",
-                        allowed=True, at=now)
-    return Recipient(volunteer.id, volunteer.telegram_id, volunteer.locale,
-                     volunteer.first_name or "")
+    await uow.audit.add(
+        actor=telegram_id, action=action, target=f"person:{person_id}", allowed=True, at=now
+    )
+    return Recipient(
+        volunteer.id, volunteer.telegram_id, volunteer.locale, volunteer.first_name or ""
+    )
 
 
 async def link_group(uow: UnitOfWork, telegram_id: int, chat_id: int, now: datetime) -> None:
     """Post new tasks to this volunteers' group chat too. Coordinators only."""
     coordinator = await _coordinator(uow, telegram_id, "link_group", f"chat:{chat_id}", now)
-    await uow.groups.link(VolunteerGroup(chat_id=chat_id, linked_by_id=coordinator.id,
-                                         linked_at=now))
+    await uow.groups.link(
+        VolunteerGroup(chat_id=chat_id, linked_by_id=coordinator.id, linked_at=now)
+    )
 
 
 async def unlink_group(uow: UnitOfWork, telegram_id: int, chat_id: int, now: datetime) -> None:

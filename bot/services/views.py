@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 CATEGORIES: tuple[str, ...] = (
-    "shopping", "pharmacy", "company", "escort", "digital", "home", "phone", "other",
+    "shopping",
+    "pharmacy",
+    "company",
+    "escort",
+    "digital",
+    "home",
+    "phone",
+    "other",
 )
 ROLES: tuple[str, ...] = ("resident", "volunteer", "coordinator")
 SCORES: tuple[str, ...] = ("good", "ok", "bad")

@@ -30,13 +30,29 @@ _CLOCK = re.compile(
     r"|(?:\b(?P<h2>\d{1,2})[.:](?P<m2>\d{2})\b)"
 )
 _RELATIVE: dict[str, int] = {
-    "idag": 0, "i dag": 0, "today": 0,
-    "imorgon": 1, "i morgon": 1, "tomorrow": 1,
-    "i övermorgon": 2, "övermorgon": 2,
+    "idag": 0,
+    "i dag": 0,
+    "today": 0,
+    "imorgon": 1,
+    "i morgon": 1,
+    "tomorrow": 1,
+    "i övermorgon": 2,
+    "övermorgon": 2,
 }
 _WEEKDAYS: dict[str, int] = {
-    "måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6,
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "måndag": 0,
+    "tisdag": 1,
+    "onsdag": 2,
+    "torsdag": 3,
+    "fredag": 4,
+    "lördag": 5,
+    "söndag": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
     "sunday": 6,
 }
 _FILLER = re.compile(r"\b(på|den|om|nu|i|vid|on|the|at|next|nästa|kommande)\b")

@@ -19,12 +19,14 @@ from bot.ui.callbacks import encode
 from bot.ui.labels import label
 
 
-def _reply(rows: Sequence[Sequence[str]], *, nav: bool = True, back: bool = True
-           ) -> ReplyKeyboardMarkup:
+def _reply(
+    rows: Sequence[Sequence[str]], *, nav: bool = True, back: bool = True
+) -> ReplyKeyboardMarkup:
     keyboard = [[KeyboardButton(text) for text in row] for row in rows]
     if nav:
         keyboard.append(
-            [KeyboardButton(label("back")), KeyboardButton(label("cancel"))] if back
+            [KeyboardButton(label("back")), KeyboardButton(label("cancel"))]
+            if back
             else [KeyboardButton(label("cancel"))]
         )
     return ReplyKeyboardMarkup(keyboard, resize_keyboard=True, is_persistent=True)
@@ -96,8 +98,9 @@ def resume() -> ReplyKeyboardMarkup:
 
 
 def when() -> ReplyKeyboardMarkup:
-    return _reply([[label("when.today"), label("when.tomorrow")],
-                   [label("when.pick"), label("when.none")]])
+    return _reply(
+        [[label("when.today"), label("when.tomorrow")], [label("when.pick"), label("when.none")]]
+    )
 
 
 def days(day_labels: Sequence[str]) -> ReplyKeyboardMarkup:
@@ -105,8 +108,12 @@ def days(day_labels: Sequence[str]) -> ReplyKeyboardMarkup:
 
 
 def parts() -> ReplyKeyboardMarkup:
-    return _reply([[label("part.morning"), label("part.afternoon")],
-                   [label("part.evening"), label("part.any")]])
+    return _reply(
+        [
+            [label("part.morning"), label("part.afternoon")],
+            [label("part.evening"), label("part.any")],
+        ]
+    )
 
 
 def yes_retype() -> ReplyKeyboardMarkup:
@@ -119,17 +126,22 @@ def send() -> ReplyKeyboardMarkup:
 
 # --- Inline --------------------------------------------------------------------------------
 
-def _button(text: str, scope: str, action: str, arg: int | str | None = None
-            ) -> InlineKeyboardButton:
+
+def _button(
+    text: str, scope: str, action: str, arg: int | str | None = None
+) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=encode(scope, action, arg))
 
 
-def multi_select(options: Sequence[tuple[str, str, str]], chosen: Iterable[str]
-                 ) -> InlineKeyboardMarkup:
+def multi_select(
+    options: Sequence[tuple[str, str, str]], chosen: Iterable[str]
+) -> InlineKeyboardMarkup:
     """Toggle buttons: options are (action, arg, label); chosen args get a tick."""
     picked = set(chosen)
-    rows = [[_button(("✅ " if arg in picked else "◻️ ") + text, "ob", action, arg)]
-            for action, arg, text in options]
+    rows = [
+        [_button(("✅ " if arg in picked else "◻️ ") + text, "ob", action, arg)]
+        for action, arg, text in options
+    ]
     rows.append([_button(_("✔️ Done"), "ob", "done")])
     rows.append([_button(label("back"), "ob", "back"), _button(label("cancel"), "ob", "cancel")])
     return InlineKeyboardMarkup(rows)
@@ -148,18 +160,24 @@ def task_offer(request_id: int) -> InlineKeyboardMarkup:
 
 
 def task_held(request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [_button(_("✅ Done"), "task", "done", request_id)],
-        [_button(_("↩️ Give back"), "task", "back", request_id)],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [_button(_("✅ Done"), "task", "done", request_id)],
+            [_button(_("↩️ Give back"), "task", "back", request_id)],
+        ]
+    )
 
 
 def follow_up(request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        _button("😊", "fu", "good", request_id),
-        _button("😐", "fu", "ok", request_id),
-        _button("☹️", "fu", "bad", request_id),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button("😊", "fu", "good", request_id),
+                _button("😐", "fu", "ok", request_id),
+                _button("☹️", "fu", "bad", request_id),
+            ]
+        ]
+    )
 
 
 def request_actions(request_id: int, status: str) -> InlineKeyboardMarkup | None:
@@ -170,17 +188,21 @@ def request_actions(request_id: int, status: str) -> InlineKeyboardMarkup | None
 
 
 def confirm_cancel(request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [_button(_("Yes, cancel it"), "req", "cancelyes", request_id)],
-        [_button(_("No, keep it"), "req", "cancelno", request_id)],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [_button(_("Yes, cancel it"), "req", "cancelyes", request_id)],
+            [_button(_("No, keep it"), "req", "cancelno", request_id)],
+        ]
+    )
 
 
 def vetting(person_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [_button(_("✅ Checked – approve"), "vet", "ok", person_id)],
-        [_button(_("Turn down"), "vet", "no", person_id)],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [_button(_("✅ Checked – approve"), "vet", "ok", person_id)],
+            [_button(_("Turn down"), "vet", "no", person_id)],
+        ]
+    )
 
 
 def task_show(request_id: int) -> InlineKeyboardMarkup:

@@ -48,12 +48,15 @@ def when(value: When, tz: ZoneInfo) -> str:
         return _("no rush")
     local = value.at.astimezone(tz)
     if value.precision == "exact":
-        return _("{day} {clock}").format(day=format_day(local.date()), clock=format_clock(local, tz))
+        return _("{day} {clock}").format(
+            day=format_day(local.date()), clock=format_clock(local, tz)
+        )
     if value.precision == "part":
         for part, hour in (("morning", 10), ("afternoon", 14), ("evening", 18)):
             if local.hour == hour:
-                return _("{day}, {part}").format(day=format_day(local.date()),
-                                                  part=_(PART_NAMES[part]))
+                return _("{day}, {part}").format(
+                    day=format_day(local.date()), part=_(PART_NAMES[part])
+                )
     return format_day(local.date())
 
 
@@ -63,9 +66,12 @@ def status(code: str) -> str:
 
 # --- Onboarding ---------------------------------------------------------------------------
 
+
 def welcome() -> str:
-    return _("Hi and welcome to Hjälpsam! 👋\nHere you can get help with everyday things, "
-             "or help someone else.\n\nWhich language do you want?")
+    return _(
+        "Hi and welcome to Hjälpsam! 👋\nHere you can get help with everyday things, "
+        "or help someone else.\n\nWhich language do you want?"
+    )
 
 
 def ask_role() -> str:
@@ -81,18 +87,23 @@ def ask_area(name: str) -> str:
 
 
 def ask_address() -> str:
-    return _("Which address should a volunteer come to?\nWrite the street and number, "
-             "for example Storgatan 5.")
+    return _(
+        "Which address should a volunteer come to?\nWrite the street and number, "
+        "for example Storgatan 5."
+    )
 
 
 def ask_phone() -> str:
-    return _("Do you want to leave a phone number? Then the volunteer can call you.\n"
-             "Press the button, write the number, or skip.")
+    return _(
+        "Do you want to leave a phone number? Then the volunteer can call you.\n"
+        "Press the button, write the number, or skip."
+    )
 
 
 def phone_not_understood() -> str:
-    return _("That does not look like a phone number. Write for example 070-123 45 67, "
-             "or press «Skip».")
+    return _(
+        "That does not look like a phone number. Write for example 070-123 45 67, or press «Skip»."
+    )
 
 
 def onboarding_cancelled() -> str:
@@ -100,23 +111,29 @@ def onboarding_cancelled() -> str:
 
 
 def ask_consent() -> str:
-    return _("One more thing. Your address and phone number are shown only to the volunteer "
-             "who takes your request. We keep nothing else about you.\n\nIs that all right?")
+    return _(
+        "One more thing. Your address and phone number are shown only to the volunteer "
+        "who takes your request. We keep nothing else about you.\n\nIs that all right?"
+    )
 
 
 def no_consent() -> str:
-    return _("That is quite all right. Without an address we cannot send a volunteer, "
-             "so I have not saved anything.\nWrite /start if you change your mind.")
+    return _(
+        "That is quite all right. Without an address we cannot send a volunteer, "
+        "so I have not saved anything.\nWrite /start if you change your mind."
+    )
 
 
 def resident_ready(name: str) -> str:
-    return _("All done! Welcome, {name}. 🌼\nPress «Ask for help» when you need something.").format(
-        name=name)
+    return _(
+        "All done! Welcome, {name}. 🌼\nPress «Ask for help» when you need something."
+    ).format(name=name)
 
 
 def ask_volunteer_areas(name: str) -> str:
-    return _("Thank you, {name}! Which areas can you help in? Tap one or more, "
-             "then «Done».").format(name=name)
+    return _(
+        "Thank you, {name}! Which areas can you help in? Tap one or more, then «Done»."
+    ).format(name=name)
 
 
 def ask_volunteer_skills() -> str:
@@ -128,8 +145,10 @@ def choose_at_least_one() -> str:
 
 
 def volunteer_waiting(name: str) -> str:
-    return _("Thank you, {name}! 💛\nA coordinator will check your details and approve you. "
-             "After that you will get tasks here. It usually takes a few days.").format(name=name)
+    return _(
+        "Thank you, {name}! 💛\nA coordinator will check your details and approve you. "
+        "After that you will get tasks here. It usually takes a few days."
+    ).format(name=name)
 
 
 def coordinator_ready(name: str) -> str:
@@ -137,8 +156,10 @@ def coordinator_ready(name: str) -> str:
 
 
 def no_areas_yet() -> str:
-    return _("Hjälpsam is not quite ready yet: no areas have been added. "
-             "Please try again a little later.")
+    return _(
+        "Hjälpsam is not quite ready yet: no areas have been added. "
+        "Please try again a little later."
+    )
 
 
 def coordinator_no_areas() -> str:
@@ -146,6 +167,7 @@ def coordinator_no_areas() -> str:
 
 
 # --- Menus and help -----------------------------------------------------------------------
+
 
 def menu() -> str:
     return _("What would you like to do? Choose below.")
@@ -161,7 +183,8 @@ def help_text() -> str:
         "/mina shows your requests. /start shows the menu. Write /avbryt to stop what you "
         "are doing.\n\n"
         "This is not for emergencies. If there is danger, call 112. For advice about health "
-        "care, call 1177.")
+        "care, call 1177."
+    )
 
 
 def start_first() -> str:
@@ -173,8 +196,9 @@ def not_understood() -> str:
 
 
 def not_understood_step() -> str:
-    return _("Sorry, I did not understand that. Please use the buttons below, "
-             "or write your answer.")
+    return _(
+        "Sorry, I did not understand that. Please use the buttons below, or write your answer."
+    )
 
 
 def voice_not_available() -> str:
@@ -187,7 +211,8 @@ def please_text() -> str:
 
 def too_long(limit: int) -> str:
     return _("That was a long text. Can you make it shorter, at most {limit} characters?").format(
-        limit=limit)
+        limit=limit
+    )
 
 
 def cancelled_to_menu() -> str:
@@ -203,11 +228,14 @@ def not_allowed() -> str:
 
 
 def error_on_our_side() -> str:
-    return _("Something went wrong on our side. What you have written is saved. "
-             "Please try again in a little while.")
+    return _(
+        "Something went wrong on our side. What you have written is saved. "
+        "Please try again in a little while."
+    )
 
 
 # --- Asking for help ----------------------------------------------------------------------
+
 
 def ask_category() -> str:
     return _("What do you need help with?")
@@ -215,14 +243,17 @@ def ask_category() -> str:
 
 def resume_draft(category_code: str | None) -> str:
     if category_code:
-        return _("You have started a request: {category}. Do you want to continue with it?"
-                 ).format(category=category(category_code))
+        return _(
+            "You have started a request: {category}. Do you want to continue with it?"
+        ).format(category=category(category_code))
     return _("You have started a request. Do you want to continue with it?")
 
 
 def ask_when() -> str:
-    return _("When do you need the help?\nYou can also write, for example «tomorrow at 10» "
-             "or «3 December».")
+    return _(
+        "When do you need the help?\nYou can also write, for example «tomorrow at 10» "
+        "or «3 December»."
+    )
 
 
 def ask_day() -> str:
@@ -230,8 +261,9 @@ def ask_day() -> str:
 
 
 def ask_part(day_text: str) -> str:
-    return _("{day}. What time of day suits you?\nYou can also write a time, for example "
-             "«at 14».").format(day=day_text)
+    return _(
+        "{day}. What time of day suits you?\nYou can also write a time, for example «at 14»."
+    ).format(day=day_text)
 
 
 def confirm_time(when_text: str) -> str:
@@ -239,8 +271,10 @@ def confirm_time(when_text: str) -> str:
 
 
 def time_not_understood() -> str:
-    return _("I did not quite understand the time. Press a button, or write for example "
-             "«tomorrow at 10» or «3 December».")
+    return _(
+        "I did not quite understand the time. Press a button, or write for example "
+        "«tomorrow at 10» or «3 December»."
+    )
 
 
 def time_in_past() -> str:
@@ -248,8 +282,10 @@ def time_in_past() -> str:
 
 
 def ask_details() -> str:
-    return _("Do you want to tell us more? For example what to buy, or where you are going.\n"
-             "Write it, or press «Skip».")
+    return _(
+        "Do you want to tell us more? For example what to buy, or where you are going.\n"
+        "Write it, or press «Skip»."
+    )
 
 
 def summary(req_category: str, when_text: str, details: str | None, area: str) -> str:
@@ -267,16 +303,22 @@ def summary(req_category: str, when_text: str, details: str | None, area: str) -
 
 
 def emergency_note() -> str:
-    return _("Please note: this is not for emergencies. If there is danger, call 112. "
-             "For advice about health care, call 1177.")
+    return _(
+        "Please note: this is not for emergencies. If there is danger, call 112. "
+        "For advice about health care, call 1177."
+    )
 
 
 def request_sent(volunteers: int) -> str:
     if volunteers:
-        return _("Thank you! Your request is sent. 🌼\nWe are looking for a volunteer. "
-                 "You will get a message here when someone has taken it.")
-    return _("Thank you! Your request is saved. 🌼\nRight now no volunteer in your area gives "
-             "this kind of help, so a coordinator has been told and will look for someone.")
+        return _(
+            "Thank you! Your request is sent. 🌼\nWe are looking for a volunteer. "
+            "You will get a message here when someone has taken it."
+        )
+    return _(
+        "Thank you! Your request is saved. 🌼\nRight now no volunteer in your area gives "
+        "this kind of help, so a coordinator has been told and will look for someone."
+    )
 
 
 def draft_cancelled() -> str:
@@ -284,11 +326,14 @@ def draft_cancelled() -> str:
 
 
 def paused_here() -> str:
-    return _("I will pause here. What you have written is saved. "
-             "Press «Ask for help» when you want to continue.")
+    return _(
+        "I will pause here. What you have written is saved. "
+        "Press «Ask for help» when you want to continue."
+    )
 
 
 # --- Volunteers and tasks -----------------------------------------------------------------
+
 
 def task_card(req: RequestView, tz: ZoneInfo) -> str:
     lines = [
@@ -304,12 +349,14 @@ def task_card(req: RequestView, tz: ZoneInfo) -> str:
 
 def task_taken_by_other(req: RequestView, tz: ZoneInfo) -> str:
     return _("{category}, {when}: another volunteer has taken this. Thank you anyway!").format(
-        category=category(req.category), when=when(req.when, tz))
+        category=category(req.category), when=when(req.when, tz)
+    )
 
 
 def task_closed(req: RequestView, tz: ZoneInfo) -> str:
     return _("{category}, {when}: this request is no longer open.").format(
-        category=category(req.category), when=when(req.when, tz))
+        category=category(req.category), when=when(req.when, tz)
+    )
 
 
 def someone_was_faster() -> str:
@@ -334,13 +381,15 @@ def claimed_for_volunteer(req: RequestView, contact: Contact, tz: ZoneInfo) -> s
 
 def claimed_in_group(req: RequestView, name: str, tz: ZoneInfo) -> str:
     return _("{category}, {when}: {name} has taken this. Thank you!").format(
-        category=category(req.category), when=when(req.when, tz), name=name)
+        category=category(req.category), when=when(req.when, tz), name=name
+    )
 
 
 def resident_told_claimed(req: RequestView, volunteer_name: str, tz: ZoneInfo) -> str:
-    return _("Good news! {name} will help you with {category}, {when}.\n"
-             "{name} may call you before coming.").format(
-        name=volunteer_name, category=category(req.category).lower(), when=when(req.when, tz))
+    return _(
+        "Good news! {name} will help you with {category}, {when}.\n"
+        "{name} may call you before coming."
+    ).format(name=volunteer_name, category=category(req.category).lower(), when=when(req.when, tz))
 
 
 def need_vetting() -> str:
@@ -348,8 +397,10 @@ def need_vetting() -> str:
 
 
 def ask_give_back_reason() -> str:
-    return _("That is all right. Do you want to say why? It helps us. Write a few words, "
-             "or press «Skip».")
+    return _(
+        "That is all right. Do you want to say why? It helps us. Write a few words, "
+        "or press «Skip»."
+    )
 
 
 def given_back_volunteer() -> str:
@@ -357,9 +408,10 @@ def given_back_volunteer() -> str:
 
 
 def resident_told_given_back(req: RequestView, volunteer_name: str, tz: ZoneInfo) -> str:
-    return _("{name} could not help with {category} after all. Don't worry – we are looking "
-             "for someone else for you.").format(
-        name=volunteer_name, category=category(req.category).lower())
+    return _(
+        "{name} could not help with {category} after all. Don't worry – we are looking "
+        "for someone else for you."
+    ).format(name=volunteer_name, category=category(req.category).lower())
 
 
 def done_volunteer() -> str:
@@ -368,7 +420,8 @@ def done_volunteer() -> str:
 
 def resident_told_done(req: RequestView, volunteer_name: str) -> str:
     return _("{name} has marked the help with {category} as done.").format(
-        name=volunteer_name, category=category(req.category).lower())
+        name=volunteer_name, category=category(req.category).lower()
+    )
 
 
 def ask_follow_up() -> str:
@@ -385,7 +438,8 @@ def follow_up_thanks() -> str:
 
 def ask_cancel(req: RequestView, tz: ZoneInfo) -> str:
     return _("Do you want to cancel {category}, {when}?").format(
-        category=category(req.category).lower(), when=when(req.when, tz))
+        category=category(req.category).lower(), when=when(req.when, tz)
+    )
 
 
 def cancelled_resident() -> str:
@@ -393,9 +447,9 @@ def cancelled_resident() -> str:
 
 
 def volunteer_told_cancelled(req: RequestView, name: str, tz: ZoneInfo) -> str:
-    return _("{name} has cancelled {category}, {when}. You do not need to go. "
-             "Thank you anyway!").format(
-        name=name, category=category(req.category).lower(), when=when(req.when, tz))
+    return _(
+        "{name} has cancelled {category}, {when}. You do not need to go. Thank you anyway!"
+    ).format(name=name, category=category(req.category).lower(), when=when(req.when, tz))
 
 
 def kept() -> str:
@@ -404,14 +458,16 @@ def kept() -> str:
 
 def request_line(req: RequestView, tz: ZoneInfo) -> str:
     return _("{category}, {when} – {status}").format(
-        category=category(req.category), when=when(req.when, tz), status=status(req.status))
+        category=category(req.category), when=when(req.when, tz), status=status(req.status)
+    )
 
 
 def my_requests(reqs: list[RequestView], tz: ZoneInfo) -> str:
     if not reqs:
         return _("You have no requests yet. Press «Ask for help» to make one.")
     head = ngettext("You have {n} request:", "You have {n} requests:", len(reqs)).format(
-        n=len(reqs))
+        n=len(reqs)
+    )
     return "\n".join([head, ""] + [f"• {request_line(r, tz)}" for r in reqs])
 
 
@@ -422,8 +478,9 @@ def my_tasks(reqs: list[RequestView], tz: ZoneInfo) -> str:
     return "\n".join([head, ""] + [f"• {request_line(r, tz)}" for r in reqs])
 
 
-def request_detail(req: RequestView, volunteer_name: str | None, contact: Contact | None,
-                   tz: ZoneInfo) -> str:
+def request_detail(
+    req: RequestView, volunteer_name: str | None, contact: Contact | None, tz: ZoneInfo
+) -> str:
     lines = [
         _("What: {category}").format(category=category(req.category)),
         _("When: {when}").format(when=when(req.when, tz)),
@@ -442,8 +499,10 @@ def request_detail(req: RequestView, volunteer_name: str | None, contact: Contac
 
 def paused(now_paused: bool) -> str:
     if now_paused:
-        return _("You are paused and will get no new tasks. Tasks you hold are still yours. "
-                 "Write /paus again when you want tasks again.")
+        return _(
+            "You are paused and will get no new tasks. Tasks you hold are still yours. "
+            "Write /paus again when you want tasks again."
+        )
     return _("Welcome back! You will get new tasks again.")
 
 
@@ -453,9 +512,11 @@ def not_a_volunteer() -> str:
 
 # --- Coordinators -------------------------------------------------------------------------
 
+
 def new_volunteer_waiting(name: str) -> str:
-    return _("A new volunteer is waiting for approval: {name}. Press «Volunteers waiting».").format(
-        name=name)
+    return _(
+        "A new volunteer is waiting for approval: {name}. Press «Volunteers waiting»."
+    ).format(name=name)
 
 
 def pending_none() -> str:
@@ -464,15 +525,19 @@ def pending_none() -> str:
 
 def pending_card(vol: PendingVolunteer, tz: ZoneInfo) -> str:
     return _("{name}\nAreas: {areas}\nCan help with: {skills}\nSigned up: {day}").format(
-        name=vol.first_name, areas=", ".join(vol.areas),
+        name=vol.first_name,
+        areas=", ".join(vol.areas),
         skills=", ".join(category(s) for s in vol.skills),
-        day=format_day(vol.since.astimezone(tz).date()))
+        day=format_day(vol.since.astimezone(tz).date()),
+    )
 
 
 def vetting_note() -> str:
-    return _("Approve only when you have done the check (for example the extract from the "
-             "police records). We store only that the check was done, by whom and when – "
-             "never what the extract says.")
+    return _(
+        "Approve only when you have done the check (for example the extract from the "
+        "police records). We store only that the check was done, by whom and when – "
+        "never what the extract says."
+    )
 
 
 def approved_coordinator(name: str) -> str:
@@ -484,14 +549,17 @@ def declined_coordinator(name: str) -> str:
 
 
 def approved_volunteer(name: str) -> str:
-    return _("Welcome as a volunteer, {name}! 🎉 You are approved. New tasks in your areas "
-             "will come here.").format(name=name)
+    return _(
+        "Welcome as a volunteer, {name}! 🎉 You are approved. New tasks in your areas "
+        "will come here."
+    ).format(name=name)
 
 
 def declined_volunteer(name: str) -> str:
-    return _("Thank you for wanting to help, {name}. Right now we cannot take you on as a "
-             "volunteer. You are welcome to contact the coordinator if you have questions."
-             ).format(name=name)
+    return _(
+        "Thank you for wanting to help, {name}. Right now we cannot take you on as a "
+        "volunteer. You are welcome to contact the coordinator if you have questions."
+    ).format(name=name)
 
 
 def already_decided() -> str:
@@ -511,9 +579,9 @@ def area_exists(name: str) -> str:
 
 
 def unclaimed_alert(req: RequestView, tz: ZoneInfo) -> str:
-    return _("No volunteer gives this help in {area} yet: {category}, {when}. "
-             "Please look for someone.").format(
-        area=req.area, category=category(req.category).lower(), when=when(req.when, tz))
+    return _(
+        "No volunteer gives this help in {area} yet: {category}, {when}. Please look for someone."
+    ).format(area=req.area, category=category(req.category).lower(), when=when(req.when, tz))
 
 
 def group_linked() -> str:
@@ -531,10 +599,11 @@ def group_only() -> str:
 def cli_bad_token(problem: str) -> str:
     """Shown on the command line; English and Swedish are both in the catalogue."""
     if problem == "missing":
-        return _("No bot token. Get one from @BotFather in Telegram (send /newbot), then set "
-                 "HJALPSAM_TELEGRAM_TOKEN=... in the environment or in a .env file.")
-    return _("The bot token does not look right. Copy it again from @BotFather "
-             "(it looks like 123456789:ABC...), and set HJALPSAM_TELEGRAM_TOKEN.")
-
-
-
+        return _(
+            "No bot token. Get one from @BotFather in Telegram (send /newbot), then set "
+            "HJALPSAM_TELEGRAM_TOKEN=... in the environment or in a .env file."
+        )
+    return _(
+        "The bot token does not look right. Copy it again from @BotFather "
+        "(it looks like 123456789:ABC...), and set HJALPSAM_TELEGRAM_TOKEN."
+    )
