@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.services import people
+
+# In a group the bot only posts tasks and takes the claim button and the link commands;
+# nothing personal is ever asked or shown there.
+GROUP_COMMANDS = ("/koppla", "/avkoppla", "/link", "/unlink")
+
+
+def _allowed_in_group(update: Update) -> bool:
+    if update.callback_query is not None:
+        return True
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    command = text.split()[0].split("@")[0] if text.startswith("/") else ""
+    return command in GROUP_COMMANDS
 
 
 async def set_locale(update: Update, context: BotContext) -> None:
     """Make the sender's language current for this update (cached after the first look-up)."""
     user = update.effective_user
     data = context.data
+    chat = update.effective_chat
+    if chat is not None and chat.type != "private" and not _allowed_in_group(update):
+        raise ApplicationHandlerStop
     if user is None:
         data.catalogs.activate(data.settings.default_locale)
         return
