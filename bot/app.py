@@ -6,7 +6,14 @@ import logging
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
 from bot.context import BotContext, BotData
@@ -20,7 +27,7 @@ from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-BEFORE, MAIN, AFTER = -1, 0, 100
+LOCALE, GATE, MAIN, AFTER = -2, -1, 0, 100
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -74,17 +81,24 @@ def build_application(
     data.uow = uow
     data.catalogs = catalogs
     data.tz = ZoneInfo(settings.timezone)
-    data.notifier = Notifier(app.bot, catalogs, uow)
+    data.notifier = Notifier(
+        app.bot, catalogs, uow, forget=lambda chat_id: data.locales.pop(chat_id, None)
+    )
 
     timeout = settings.conversation_timeout_minutes * 60 or None
-    # Before anything: the sender's language.
-    app.add_handler(TypeHandler(Update, lifecycle.set_locale), BEFORE)
+    # Before anything: the sender's language; then turn away buttons we never made. (PTB lets
+    # empty callback data through every pattern, so this check cannot live in the patterns.)
+    app.add_handler(TypeHandler(Update, lifecycle.set_locale), LOCALE)
+    app.add_handler(
+        CallbackQueryHandler(lifecycle.refuse_malformed_button, pattern=lifecycle.malformed), GATE
+    )
     # Inline buttons with fixed meanings come first; their services check every permission.
     tasks.register(app)
     requests.register(app)
     coordinator.register(app)
-    # Conversations. Those that can be left with /start come before onboarding, which owns it.
-    for conversation in (request_help, give_back, followup, add_area, onboarding):
+    # Conversations. Those entered by a button come first, so a catch-all for old buttons in
+    # another conversation's step never swallows them; onboarding, which owns /start, is last.
+    for conversation in (give_back, followup, request_help, add_area, onboarding):
         app.add_handler(conversation.build(timeout))
     menu.register(app)
     # Last in line: whatever nobody else took gets a kind answer.

@@ -21,10 +21,19 @@ Render = Callable[[], tuple[str, Markup]]
 class Notifier:
     """Sends rendered messages to recipients; the render runs in the recipient's locale."""
 
-    def __init__(self, bot: Bot, catalogs: Catalogs, uow: UnitOfWorkFactory) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        catalogs: Catalogs,
+        uow: UnitOfWorkFactory,
+        forget: Callable[[int], object] = lambda _id: None,
+    ) -> None:
         self._bot = bot
         self._catalogs = catalogs
         self._uow = uow
+        # Called with a chat id that blocked us, so that their next message is looked up anew
+        # (and marks them reachable again).
+        self._forget = forget
 
     async def send(self, to: Recipient, render: Render) -> Message | None:
         """Send one message; None if it could not be delivered (and why is logged)."""
@@ -39,8 +48,7 @@ class Notifier:
             return await self._bot.send_message(chat_id, text, reply_markup=markup)
         except Forbidden:
             log.info("chat %s blocked the bot; marked unreachable", chat_id)
-            async with self._uow() as uow:
-                await people.mark_reachable(uow, chat_id, False)
+            await self._blocked(chat_id)
         except TelegramError as error:
             log.warning("could not send to chat %s: %s", chat_id, error.__class__.__name__)
         return None
@@ -56,10 +64,11 @@ class Notifier:
         except BadRequest as error:
             log.debug("could not edit %s/%s: %s", chat_id, message_id, error.message)
         except Forbidden:
-            async with self._uow() as uow:
-                await people.mark_reachable(uow, chat_id, False)
+            await self._blocked(chat_id)
         except TelegramError as error:
             log.warning("could not edit in chat %s: %s", chat_id, error.__class__.__name__)
 
-    def locale_for(self, recipient: Recipient) -> str:
-        return self._catalogs.normalise(recipient.locale)
+    async def _blocked(self, chat_id: int) -> None:
+        self._forget(chat_id)
+        async with self._uow() as uow:
+            await people.mark_reachable(uow, chat_id, False)

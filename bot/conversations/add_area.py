@@ -14,9 +14,11 @@ from bot.services.errors import Duplicate, NotAllowed
 from bot.ui import keyboards, texts
 from bot.ui.labels import LabelFilter
 
+NAME = "add_area"
+
 
 class State(IntEnum):
-    NAME = 0
+    AREA_NAME = 0
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -30,10 +32,11 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def ask_name(update: Update, context: BotContext) -> int:
     """Ask for the area's name."""
+    await common.checkpoint(update, context, NAME, State.AREA_NAME)
     await update.effective_message.reply_text(
         texts.ask_area_name(), reply_markup=keyboards.nav_only()
     )
-    return State.NAME
+    return State.AREA_NAME
 
 
 async def got_name(update: Update, context: BotContext) -> int:
@@ -48,7 +51,7 @@ async def got_name(update: Update, context: BotContext) -> int:
             area = await people.add_area(uow, update.effective_user.id, name, context.now())
     except Duplicate:
         await update.effective_message.reply_text(texts.area_exists(" ".join(name.split())))
-        return State.NAME
+        return State.AREA_NAME
     except NotAllowed:
         return await common.end_to_menu(update, context, texts.not_allowed())
     return await common.end_to_menu(update, context, texts.area_added(area.name))
@@ -67,15 +70,15 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             CommandHandler(["nyttomrade", "addarea"], start),
         ],
         states={
-            State.NAME: [
+            State.AREA_NAME: [
                 *common.cancel_handlers(cancel),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, got_name),
-                common.catch_all(ask_name),
+                *common.catch_all(ask_name),
             ],
-            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+            ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_to_menu),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],
-        name="add_area",
+        name=NAME,
         persistent=True,
         allow_reentry=True,
         conversation_timeout=timeout_s,

@@ -7,7 +7,15 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Message, Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.context import BotContext
 from bot.services import people
@@ -29,6 +37,21 @@ async def person(update: Update, context: BotContext) -> PersonView | None:
         return None
     async with context.uow() as uow:
         return await people.find(uow, user.id)
+
+
+async def checkpoint(update: Update, context: BotContext, name: str, state: int) -> None:
+    """Record the conversation state (and answers so far) before the question is sent.
+
+    PTB confirms an update to Telegram before handling it and records the new state only after
+    the handler returns; a SIGKILL in between would otherwise lose a question already shown.
+    """
+    persistence = context.application.persistence
+    chat, user = update.effective_chat, update.effective_user
+    if persistence is None or chat is None or user is None:
+        return
+    await persistence.update_conversation(name, (chat.id, user.id), state)
+    if context.user_data is not None:
+        await persistence.update_user_data(user.id, context.user_data)
 
 
 async def show_menu(update: Update, context: BotContext, text: str | None = None) -> None:
@@ -73,7 +96,7 @@ def reprompt(ask: Ask) -> Ask:
         """Explain kindly, then ask the question of this step again."""
         message = update.effective_message
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.stale_button())
+            await update.callback_query.answer(texts.old_button(), show_alert=True)
         elif message is not None:
             if message.voice or message.audio or message.video_note:
                 await message.reply_text(texts.voice_not_available())
@@ -88,9 +111,21 @@ def reprompt(ask: Ask) -> Ask:
     return _again
 
 
-def catch_all(ask: Ask) -> BaseHandler[Update, BotContext, object]:
-    """The last handler of a state: anything unexpected gets re-asked, nothing is lost."""
-    return MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(ask))
+def catch_all(ask: Ask) -> Handlers:
+    """The last handlers of a state: anything unexpected gets re-asked, nothing is lost.
+
+    Buttons with a meaning of their own (task, request, vetting, follow-up) are registered
+    before the conversations and never reach this; an old or forged button does.
+    """
+    return [
+        MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(ask)),
+        CallbackQueryHandler(old_button),
+    ]
+
+
+async def old_button(update: Update, context: BotContext) -> None:
+    """An old button in the middle of a step: say so; the question is still on screen."""
+    await update.callback_query.answer(texts.old_button(), show_alert=True)
 
 
 def cancel_handlers(on_cancel: Ask) -> Handlers:
@@ -118,12 +153,26 @@ def leave_handlers() -> Handlers:
     return [CommandHandler(["start", "meny", "menu"], leave)]
 
 
-async def timed_out(update: Update, context: BotContext) -> int:
-    """Tell the person we paused; their answers so far are kept."""
-    message = update.effective_message
-    if message is not None:
+def timeout_handlers(say: Callable[[], str], forget: str | None = None) -> Handlers:
+    """What happens when a conversation times out: a calm word and the menu.
+
+    ``forget`` names a user_data key to drop (answers that are not worth keeping).
+    """
+
+    async def _timed_out(update: Update, context: BotContext) -> int:
+        """Tell the person we paused, in their own language."""
+        if forget and context.user_data is not None and update.effective_user is not None:
+            context.user_data.pop(forget, None)
+            # A timeout is a job, not an update: mark the data so it is written now.
+            context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
+            await context.application.update_persistence()
         found = await person(update, context)
         # A timeout runs outside the update, so the person's language is set here.
         context.bot_data.catalogs.activate(found.locale if found else None)
-        await message.reply_text(texts.paused_here(), reply_markup=keyboards.main_menu(found))
-    return END
+        chat = update.effective_chat
+        if chat is not None:
+            markup = keyboards.main_menu(found) if found and found.onboarded else None
+            await context.bot.send_message(chat.id, say(), reply_markup=markup)
+        return END
+
+    return [TypeHandler(Update, _timed_out)]

@@ -17,6 +17,9 @@ from bot.ui.callbacks import decode, pattern
 _KEY = "follow_up_request"
 
 
+NAME = "follow_up"
+
+
 class State(IntEnum):
     COMMENT = 0
 
@@ -48,6 +51,7 @@ async def scored(update: Update, context: BotContext) -> int:
 
 async def ask_comment(update: Update, context: BotContext) -> int:
     """Ask for an optional comment."""
+    await common.checkpoint(update, context, NAME, State.COMMENT)
     await update.effective_message.reply_text(
         texts.ask_follow_up_comment(), reply_markup=keyboards.with_skip()
     )
@@ -88,12 +92,14 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             State.COMMENT: [
                 *common.cancel_handlers(cancel),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, got_comment),
-                common.catch_all(ask_comment),
+                *common.catch_all(ask_comment),
             ],
-            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+            ConversationHandler.TIMEOUT: common.timeout_handlers(
+                texts.paused_to_menu, forget=_KEY
+            ),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],
-        name="follow_up",
+        name=NAME,
         persistent=True,
         allow_reentry=True,
         conversation_timeout=timeout_s,

@@ -9,13 +9,16 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot.context import BotContext
 from bot.conversations import common
-from bot.handlers.tasks import send_offers
+from bot.handlers.tasks import alert_if_nobody, send_offers
 from bot.services import requests
 from bot.services.errors import NotAllowed, NotFound, NotOpen, NotRegistered
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
 
 _KEY = "give_back_request"
+
+
+NAME = "give_back"
 
 
 class State(IntEnum):
@@ -43,6 +46,7 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def ask_reason(update: Update, context: BotContext) -> int:
     """Ask for an optional reason."""
+    await common.checkpoint(update, context, NAME, State.REASON)
     await update.effective_message.reply_text(
         texts.ask_give_back_reason(), reply_markup=keyboards.with_skip()
     )
@@ -75,7 +79,8 @@ async def got_reason(update: Update, context: BotContext) -> int:
         result.resident,
         lambda: (texts.resident_told_given_back(req, result.volunteer.first_name, tz), None),
     )
-    await send_offers(context, req, result.volunteers, result.group_chat_ids)
+    delivered = await send_offers(context, req, result.volunteers, result.group_chat_ids)
+    await alert_if_nobody(context, req, delivered, [])
     return common.END
 
 
@@ -93,12 +98,14 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             State.REASON: [
                 *common.cancel_handlers(cancel),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
-                common.catch_all(ask_reason),
+                *common.catch_all(ask_reason),
             ],
-            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+            ConversationHandler.TIMEOUT: common.timeout_handlers(
+                texts.paused_to_menu, forget=_KEY
+            ),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],
-        name="give_back",
+        name=NAME,
         persistent=True,
         allow_reentry=True,
         conversation_timeout=timeout_s,

@@ -27,6 +27,9 @@ from bot.ui.labels import extra_code_of
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
 
+NAME = "onboarding"
+
+
 class State(IntEnum):
     LANGUAGE = 0
     ROLE = 1
@@ -54,26 +57,31 @@ async def _areas(context: BotContext) -> list[AreaView]:
 
 async def ask_language(update: Update, context: BotContext) -> int:
     """Greet and ask for the language."""
+    await common.checkpoint(update, context, NAME, State.LANGUAGE)
     await update.effective_message.reply_text(texts.welcome(), reply_markup=keyboards.languages())
     return State.LANGUAGE
 
 
 async def ask_role(update: Update, context: BotContext) -> int:
     """Ask whether the person wants help or wants to help."""
+    await common.checkpoint(update, context, NAME, State.ROLE)
     await update.effective_message.reply_text(texts.ask_role(), reply_markup=keyboards.roles())
     return State.ROLE
 
 
 async def ask_name(update: Update, context: BotContext) -> int:
     """Ask for the first name."""
+    await common.checkpoint(update, context, NAME, State.NAME)
     await update.effective_message.reply_text(texts.ask_name(), reply_markup=keyboards.nav_only())
     return State.NAME
 
 
 async def ask_area(update: Update, context: BotContext) -> int:
     """Ask a resident for their area."""
+    await common.checkpoint(update, context, NAME, State.AREA)
     areas = await _areas(context)
     if not areas:
+        context.user_data.pop("onboarding", None)
         await update.effective_message.reply_text(
             texts.no_areas_yet(), reply_markup=keyboards.remove()
         )
@@ -87,6 +95,7 @@ async def ask_area(update: Update, context: BotContext) -> int:
 
 async def ask_address(update: Update, context: BotContext) -> int:
     """Ask a resident for the address a volunteer should come to."""
+    await common.checkpoint(update, context, NAME, State.ADDRESS)
     await update.effective_message.reply_text(
         texts.ask_address(), reply_markup=keyboards.nav_only()
     )
@@ -95,12 +104,14 @@ async def ask_address(update: Update, context: BotContext) -> int:
 
 async def ask_phone(update: Update, context: BotContext) -> int:
     """Offer to share or write a phone number, or skip."""
+    await common.checkpoint(update, context, NAME, State.PHONE)
     await update.effective_message.reply_text(texts.ask_phone(), reply_markup=keyboards.phone())
     return State.PHONE
 
 
 async def ask_consent(update: Update, context: BotContext) -> int:
     """Explain plainly who sees the address and phone, and ask for consent."""
+    await common.checkpoint(update, context, NAME, State.CONSENT)
     await update.effective_message.reply_text(
         texts.ask_consent(), reply_markup=keyboards.consent()
     )
@@ -109,8 +120,10 @@ async def ask_consent(update: Update, context: BotContext) -> int:
 
 async def ask_volunteer_areas(update: Update, context: BotContext) -> int:
     """Let a volunteer tick the areas they can help in."""
+    await common.checkpoint(update, context, NAME, State.V_AREAS)
     areas = await _areas(context)
     if not areas:
+        context.user_data.pop("onboarding", None)
         await update.effective_message.reply_text(
             texts.no_areas_yet(), reply_markup=keyboards.remove()
         )
@@ -125,6 +138,7 @@ async def ask_volunteer_areas(update: Update, context: BotContext) -> int:
 
 async def ask_volunteer_skills(update: Update, context: BotContext) -> int:
     """Let a volunteer tick the kinds of help they give."""
+    await common.checkpoint(update, context, NAME, State.V_SKILLS)
     await update.effective_message.reply_text(
         texts.ask_volunteer_skills(),
         reply_markup=keyboards.multi_select(
@@ -394,7 +408,7 @@ def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
     return [
         *common.cancel_handlers(cancel),
         MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
-        common.catch_all(ask),
+        *common.catch_all(ask),
     ]
 
 
@@ -417,21 +431,23 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
                 *common.cancel_handlers(cancel),
                 CallbackQueryHandler(toggled, pattern=pattern("ob")),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
-                common.catch_all(ask_volunteer_areas),
+                *common.catch_all(ask_volunteer_areas),
             ],
             State.V_SKILLS: [
                 *common.cancel_handlers(cancel),
                 CallbackQueryHandler(toggled, pattern=pattern("ob")),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
-                common.catch_all(ask_volunteer_skills),
+                *common.catch_all(ask_volunteer_skills),
             ],
-            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+            ConversationHandler.TIMEOUT: common.timeout_handlers(
+                texts.onboarding_paused, forget="onboarding"
+            ),
         },
         fallbacks=[
             CommandHandler("start", start),
             *common.cancel_handlers(cancel),
         ],
-        name="onboarding",
+        name=NAME,
         persistent=True,
         allow_reentry=True,
         conversation_timeout=timeout_s,

@@ -15,10 +15,12 @@ from bot.conversations import common
 from bot.handlers.tasks import offer_request
 from bot.i18n import format_day_short
 from bot.services import drafts, when
-from bot.services.errors import NotRegistered
+from bot.services.errors import NotRegistered, TimePassed
 from bot.services.views import CATEGORIES, DraftView, When
 from bot.ui import keyboards, texts
 from bot.ui.labels import LabelFilter, extra_code_of
+
+NAME = "request_help"
 
 
 class State(IntEnum):
@@ -33,10 +35,13 @@ class State(IntEnum):
 
 
 async def _save(update: Update, context: BotContext, state: State, **fields: Any) -> DraftView:
+    """Store the draft at this step, and the step itself, before anything is sent."""
     async with context.uow() as uow:
-        return await drafts.save(
+        draft = await drafts.save(
             uow, update.effective_user.id, step=state.name.lower(), now=context.now(), **fields
         )
+    await common.checkpoint(update, context, NAME, state)
+    return draft
 
 
 async def _draft(update: Update, context: BotContext) -> DraftView | None:
@@ -154,7 +159,22 @@ async def got_resume(update: Update, context: BotContext) -> int:
     draft = await _draft(update, context)
     if choice is None or draft is None:
         return await common.reprompt(_ask_resume)(update, context)
+    if draft.step in _AFTER_TIME and not _time_still_good(draft, context):
+        await update.effective_message.reply_text(texts.time_in_past())
+        return await ask_when(update, context)
     return await ASK.get(draft.step, ask_category)(update, context)
+
+
+_AFTER_TIME = ("part", "confirm_time", "details", "confirm")
+
+
+def _time_still_good(draft: DraftView, context: BotContext) -> bool:
+    """A draft saved days ago may hold a time that is over by now."""
+    if draft.when.at is not None:
+        return when.is_usable(draft.when, context.now())
+    if draft.when_day is not None:
+        return date.fromisoformat(draft.when_day) >= context.now().astimezone(context.tz).date()
+    return True
 
 
 async def _ask_resume(update: Update, context: BotContext) -> int:
@@ -295,7 +315,11 @@ async def got_confirmation(update: Update, context: BotContext) -> int:
         return await ask_details(update, context)
     if choice is None:
         return await common.reprompt(ask_confirm)(update, context)
-    await offer_request(update, context)
+    try:
+        await offer_request(update, context)
+    except TimePassed:
+        await update.effective_message.reply_text(texts.time_in_past())
+        return await ask_when(update, context)
     return common.END
 
 
@@ -313,7 +337,7 @@ def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
     return [
         *common.cancel_handlers(cancel),
         MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
-        common.catch_all(ask),
+        *common.catch_all(ask),
     ]
 
 
@@ -333,10 +357,10 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             State.CONFIRM_TIME: _state(got_time_confirmation, ask_confirm_time),
             State.DETAILS: _state(got_details, ask_details),
             State.CONFIRM: _state(got_confirmation, ask_confirm),
-            ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, common.timed_out)],
+            ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_here),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],
-        name="request_help",
+        name=NAME,
         persistent=True,
         allow_reentry=True,
         conversation_timeout=timeout_s,

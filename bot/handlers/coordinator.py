@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import BotContext
-from bot.services import vetting
+from bot.services import people, vetting
 from bot.services.errors import NotAllowed, NotFound, NotOpen
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
@@ -55,8 +55,13 @@ async def decide(update: Update, context: BotContext) -> None:
     await query.edit_message_text(
         texts.approved_coordinator(name) if approve else texts.declined_coordinator(name)
     )
+    async with context.uow() as uow:
+        # Their keyboard was made while they waited; the answer brings the menu they have now.
+        person = await people.find(uow, volunteer.telegram_id) if volunteer.telegram_id else None
     render = texts.approved_volunteer if approve else texts.declined_volunteer
-    await context.data.notifier.send(volunteer, lambda: (render(name), None))
+    await context.data.notifier.send(
+        volunteer, lambda: (render(name), keyboards.main_menu(person) if person else None)
+    )
 
 
 async def link_group(update: Update, context: BotContext) -> None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
+from bot.conversations import common
 from bot.services import people
+from bot.ui import texts
+from bot.ui.callbacks import decode
+
+log = logging.getLogger(__name__)
 
 # In a group the bot only posts tasks and takes the claim button and the link commands;
 # nothing personal is ever asked or shown there.
@@ -35,8 +42,7 @@ async def set_locale(update: Update, context: BotContext) -> None:
     locale = data.locales.get(user.id)
     if locale is None:
         async with context.uow() as uow:
-            found = await people.find(uow, user.id)
-        locale = found.locale if found and found.locale else None
+            locale = await people.seen(uow, user.id)
         if locale is None:
             # Someone new: Telegram's language if we have it, else the default (Swedish).
             code = (user.language_code or "").split("-")[0]
@@ -44,6 +50,24 @@ async def set_locale(update: Update, context: BotContext) -> None:
         else:
             data.locales[user.id] = locale
     data.catalogs.activate(locale)
+
+
+async def refuse_malformed_button(update: Update, context: BotContext) -> None:
+    """Button data we never made (forged, or from an old version): a kind word, nothing else."""
+    query = update.callback_query
+    log.warning(
+        "malformed callback data from %s",
+        update.effective_user.id if update.effective_user else None,
+    )
+    await query.answer(texts.stale_button(), show_alert=True)
+    if update.effective_chat is not None and update.effective_chat.type == "private":
+        await common.show_menu(update, context)
+    raise ApplicationHandlerStop
+
+
+def malformed(data: object) -> bool:
+    """True for callback data our codec would not have made."""
+    return not isinstance(data, str) or decode(data) is None
 
 
 async def save_state(update: Update, context: BotContext) -> None:

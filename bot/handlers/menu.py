@@ -80,6 +80,8 @@ async def stale_button(update: Update, context: BotContext) -> None:
     """An old or unknown inline button: say so, and show the menu."""
     query = update.callback_query
     await query.answer(texts.stale_button(), show_alert=True)
+    if update.effective_chat is not None and update.effective_chat.type == "private":
+        await common.show_menu(update, context)
 
 
 def register(app: Application, group: int = 0) -> None:  # type: ignore[type-arg]

@@ -9,8 +9,15 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.conversations import common
-from bot.services import requests
-from bot.services.errors import AlreadyClaimed, NotAllowed, NotFound, NotOpen, NotRegistered
+from bot.services import people, requests
+from bot.services.errors import (
+    AlreadyClaimed,
+    NotAllowed,
+    NotFound,
+    NotOpen,
+    NotRegistered,
+    NotVetted,
+)
 from bot.services.views import PostRef, Recipient, RequestView
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
@@ -20,8 +27,8 @@ log = logging.getLogger(__name__)
 
 async def send_offers(
     context: BotContext, req: RequestView, volunteers: list[Recipient], group_chat_ids: list[int]
-) -> None:
-    """Offer a task to each matching volunteer and linked group; remember the messages."""
+) -> int:
+    """Offer a task to each matching volunteer and linked group; return how many got it."""
     posts: list[PostRef] = []
     tz = context.tz
     for volunteer in volunteers:
@@ -39,22 +46,36 @@ async def send_offers(
     if posts:
         async with context.uow() as uow:
             await requests.record_posts(uow, req.id, posts)
+    return len(posts)
 
 
 async def offer_request(update: Update, context: BotContext) -> None:
     """Submit the resident's draft, thank them, and offer it to volunteers."""
     async with context.uow() as uow:
         result = await requests.submit(uow, update.effective_user.id, context.now())
+    delivered = await send_offers(
+        context, result.request, result.volunteers, result.group_chat_ids
+    )
     found = await common.person(update, context)
     await update.effective_message.reply_text(
-        texts.request_sent(len(result.volunteers) + len(result.group_chat_ids)),
-        reply_markup=keyboards.main_menu(found),
+        texts.request_sent(delivered), reply_markup=keyboards.main_menu(found)
     )
-    await send_offers(context, result.request, result.volunteers, result.group_chat_ids)
+    await alert_if_nobody(context, result.request, delivered, result.coordinators)
+
+
+async def alert_if_nobody(
+    context: BotContext, req: RequestView, delivered: int, coordinators: list[Recipient]
+) -> None:
+    """Nobody could be offered the task (none match, or all blocked us): tell coordinators."""
+    if delivered:
+        return
+    if not coordinators:
+        async with context.uow() as uow:
+            coordinators = await people.coordinators(uow)
     tz = context.tz
-    for coordinator in result.coordinators:
+    for coordinator in coordinators:
         await context.data.notifier.send(
-            coordinator, lambda: (texts.unclaimed_alert(result.request, tz), None)
+            coordinator, lambda: (texts.unclaimed_alert(req, tz), None)
         )
 
 
@@ -71,23 +92,38 @@ async def claim(update: Update, context: BotContext) -> None:
         await query.answer(texts.someone_was_faster(), show_alert=True)
         await _edit_query_message(update, texts.someone_was_faster())
         return
-    except (NotAllowed, NotRegistered):
+    except (NotVetted, NotRegistered):
         await query.answer(texts.need_vetting(), show_alert=True)
         return
-    except (NotFound, NotOpen):
-        await query.answer(texts.stale_button(), show_alert=True)
-        await _edit_query_message(update, texts.someone_was_faster())
+    except NotAllowed:
+        await query.answer(texts.task_not_for_you(), show_alert=True)
         return
-    await query.answer()
+    except NotFound:
+        await query.answer(texts.stale_button(), show_alert=True)
+        return
+    except NotOpen:
+        await query.answer(texts.task_no_longer_open(), show_alert=True)
+        await _edit_query_message(update, texts.task_no_longer_open())
+        return
     req, notifier = result.request, context.data.notifier
     # The contact details go only in this private message, never in a group or a list.
-    await notifier.send(
+    delivered = await notifier.send(
         result.volunteer,
         lambda: (
             texts.claimed_for_volunteer(req, result.contact, tz),
             keyboards.task_held(req.id),
         ),
     )
+    if delivered is None:
+        # They pressed in a group but have no private chat with us: undo, so that the
+        # resident is never told someone is coming who does not know where to go.
+        async with context.uow() as uow:
+            await requests.release(uow, update.effective_user.id, req.id, context.now())
+        await query.answer(texts.open_private_chat_first(), show_alert=True)
+        return
+    await query.answer()
+    async with context.uow() as uow:
+        await requests.forget_posts(uow, req.id)
     pressed = (query.message.chat.id, query.message.message_id) if query.message else None
     for post in result.other_posts:
         with context.data.catalogs.use(post.locale or context.data.settings.default_locale):

@@ -17,6 +17,14 @@ class NotAllowed(DomainError):
     """This person may not do this to that object. Always logged."""
 
 
+class NotVetted(NotAllowed):
+    """A volunteer who is not (yet) approved tried to take a task."""
+
+
+class TimePassed(DomainError):
+    """The time the person asked for is already over; ask for a new one."""
+
+
 class AlreadyClaimed(DomainError):
     """Someone else took the task first."""
 

@@ -86,6 +86,17 @@ async def set_locale(uow: UnitOfWork, telegram_id: int, locale: str, now: dateti
     person.locale = locale
 
 
+async def seen(uow: UnitOfWork, telegram_id: int) -> str | None:
+    """Someone wrote to us: they can be reached again. Returns their language, if known."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None:
+        return None
+    if person.unreachable:
+        log.info("person %s can be reached again", person.id)
+        person.unreachable = False
+    return person.locale
+
+
 async def mark_reachable(uow: UnitOfWork, telegram_id: int, reachable: bool) -> None:
     """Record that a person blocked the bot (or came back)."""
     await uow.people.mark_unreachable(telegram_id, not reachable)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.services.errors import AlreadyClaimed, NotFound, NotOpen
+from bot.services.errors import AlreadyClaimed, NotFound, NotOpen, NotVetted, TimePassed
 from bot.services.people import coordinators, refuse, registered
 from bot.services.views import (
     CATEGORIES,
@@ -19,6 +19,7 @@ from bot.services.views import (
     SubmitResult,
     When,
 )
+from bot.services.when import is_usable
 from storage.models import HelpRequest, Person, RequestEvent
 from storage.uow import UnitOfWork
 
@@ -70,14 +71,20 @@ async def _audience(
     return [_recipient(p) for p in volunteers], await uow.groups.all_chat_ids()
 
 
-async def _posts(uow: UnitOfWork, request_id: int) -> list[PostRef]:
-    """Take the task messages of a request (to update them), with each reader's language."""
+async def _posts(uow: UnitOfWork, request_id: int, drop: bool = True) -> list[PostRef]:
+    """The task messages of a request (to update them), with each reader's language."""
     posts = []
     for post in await uow.requests.posts(request_id):
         reader = await uow.people.by_telegram_id(post.chat_id) if post.chat_id > 0 else None
         posts.append(PostRef(post.chat_id, post.message_id, reader.locale if reader else None))
-    await uow.requests.drop_posts(request_id)
+    if drop:
+        await uow.requests.drop_posts(request_id)
     return posts
+
+
+async def forget_posts(uow: UnitOfWork, request_id: int) -> None:
+    """The task messages are updated; nothing more to do with them."""
+    await uow.requests.drop_posts(request_id)
 
 
 async def submit(uow: UnitOfWork, telegram_id: int, now: datetime) -> SubmitResult:
@@ -88,6 +95,8 @@ async def submit(uow: UnitOfWork, telegram_id: int, now: datetime) -> SubmitResu
         raise NotFound("draft")
     if person.area_id is None:
         raise NotFound("area")
+    if not is_usable(When(draft.when_at, draft.when_precision or "none"), now):
+        raise TimePassed()
     req = await uow.requests.add(
         HelpRequest(
             resident_id=person.id,
@@ -118,12 +127,14 @@ async def record_posts(uow: UnitOfWork, request_id: int, posts: list[PostRef]) -
     await uow.requests.add_posts(request_id, [(p.chat_id, p.message_id) for p in posts])
 
 
-async def _may_take(uow: UnitOfWork, volunteer: Person, req: HelpRequest) -> bool:
+async def _may_take(uow: UnitOfWork, volunteer: Person, req: HelpRequest, now: datetime) -> bool:
     profile = await uow.volunteers.profile(volunteer.id)
+    if profile is None or profile.vetting != "approved":
+        actor = volunteer.telegram_id
+        await refuse(uow, actor, "claim", f"request:{req.id}", now)
+        raise NotVetted("claim")
     return (
-        profile is not None
-        and profile.vetting == "approved"
-        and req.area_id in await uow.volunteers.area_ids(volunteer.id)
+        req.area_id in await uow.volunteers.area_ids(volunteer.id)
         and req.category in await uow.volunteers.skills(volunteer.id)
         and req.resident_id != volunteer.id
     )
@@ -133,7 +144,7 @@ async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetim
     """Give the task to this volunteer if nobody has it yet. Exactly one caller wins."""
     volunteer = await registered(uow, telegram_id)
     req = await _load(uow, request_id)
-    if not await _may_take(uow, volunteer, req):
+    if not await _may_take(uow, volunteer, req, now):
         raise await refuse(uow, telegram_id, "claim", f"request:{request_id}", now)
     won = await uow.requests.transition(
         request_id,
@@ -143,7 +154,10 @@ async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetim
         claimed_at=now,
     )
     if not won:
-        raise AlreadyClaimed(request_id)
+        req = await _load(uow, request_id)
+        if req.status == "claimed":
+            raise AlreadyClaimed(request_id)
+        raise NotOpen(req.status)
     req = await _load(uow, request_id)
     await _event(uow, req, "claimed", volunteer.id, now)
     await uow.audit.add(
@@ -151,7 +165,7 @@ async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetim
     )
     resident = await uow.people.get(req.resident_id)
     assert resident is not None
-    posts = await _posts(uow, req.id)
+    posts = await _posts(uow, req.id, drop=False)
     return ClaimResult(
         request=await _view(uow, req),
         volunteer=_recipient(volunteer),
@@ -171,6 +185,20 @@ async def _held_by(
     if req.status != "claimed":
         raise NotOpen(req.status)
     return volunteer, req
+
+
+async def release(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime) -> None:
+    """Undo a claim whose address could not be delivered: the task is open again."""
+    volunteer, req = await _held_by(uow, telegram_id, request_id, "release", now)
+    if await uow.requests.transition(
+        req.id,
+        from_status="claimed",
+        holder=volunteer.id,
+        status="open",
+        volunteer_id=None,
+        claimed_at=None,
+    ):
+        await _event(uow, req, "released", volunteer.id, now, note="address not delivered")
 
 
 async def held(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime) -> RequestView:

@@ -22,7 +22,7 @@ _PART_WORDS: tuple[tuple[str, str], ...] = (
     (r"f[öo]rmiddag(en)?|fm", "morning"),
     (r"eftermiddag(en)?|em|after ?noon", "afternoon"),
     (r"kv[äa]ll(en)?|evening|tonight", "evening"),
-    (r"morgon(en)?|morning", "morning"),
+    (r"morgon(en)?|morse|morning", "morning"),
     (r"lunch(en)?|lunchtid", "afternoon"),
 )
 _CLOCK = re.compile(
@@ -81,20 +81,34 @@ def _take_clock(text: str) -> tuple[str, time | None]:
 
 def _take_part(text: str) -> tuple[str, str | None]:
     for pattern, part in _PART_WORDS:
-        # "imorgon" contains "morgon": only a free-standing word counts.
         match = re.search(rf"(?<![a-zåäö])(?:{pattern})(?![a-zåäö])", text)
-        if match and not text[max(0, match.start() - 2) : match.start()].endswith("i"):
+        if match:
             return text[: match.start()] + " " + text[match.end() :], part
     return text, None
 
 
-def _take_day(text: str, today: date, locale: str) -> date | None:
+def _word(text: str, word: str) -> re.Match[str] | None:
+    return re.search(rf"(?<![a-zåäö]){word}(?![a-zåäö])", text)
+
+
+def _take_named_day(text: str, today: date) -> tuple[str, date | None]:
+    """Take out "idag", "i morgon", "övermorgon" or a weekday (before "morgon" is read as a
+    part of the day)."""
     for word, offset in sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"(?<![a-zåäö]){word}(?![a-zåäö])", text):
-            return today + timedelta(days=offset)
+        match = _word(text, word)
+        if match:
+            return text[: match.start()] + " " + text[match.end() :], today + timedelta(
+                days=offset
+            )
     for word, weekday in _WEEKDAYS.items():
-        if re.search(rf"(?<![a-zåäö]){word}(?![a-zåäö])", text):
-            return today + timedelta(days=(weekday - today.weekday()) % 7)
+        match = _word(text, word)
+        if match:
+            days = (weekday - today.weekday()) % 7
+            return text[: match.start()] + " " + text[match.end() :], today + timedelta(days=days)
+    return text, None
+
+
+def _take_date(text: str, today: date, locale: str) -> date | None:
     rest = _FILLER.sub(" ", text).strip(" ,.")
     if not rest:
         return None
@@ -117,9 +131,19 @@ def parse(text: str, now: datetime, tz: ZoneInfo, locale: str = "sv") -> Parsed 
     if not cleaned or len(cleaned) > 80:
         return None
     today = now.astimezone(tz).date()
+    # One-word forms people write: "ikväll", "imorse", "ieftermiddag".
+    cleaned = re.sub(r"(?<![a-zåäö])i(kväll|morse|eftermiddag|förmiddag)", r"idag \1", cleaned)
     rest, clock = _take_clock(cleaned)
+    rest, day = _take_named_day(rest, today)
     rest, part = _take_part(rest)
-    day = _take_day(rest, today, locale)
+    weekday_named = any(_word(cleaned, w) for w in _WEEKDAYS)
+    if day == today and weekday_named and clock and datetime.combine(day, clock, tz) <= now:
+        # "söndag kl 10" said on Sunday afternoon means next Sunday.
+        day = today + timedelta(days=7)
+    if day is None and _FILLER.sub(" ", rest).strip(" ,."):
+        day = _take_date(rest, today, locale)
+        if day is None:
+            return None
     if day is None:
         if clock is None and part is None:
             return None

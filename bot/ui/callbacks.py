@@ -58,7 +58,15 @@ def decode(data: str | None) -> Callback | None:
     return Callback(scope, action, arg)
 
 
+# Scopes whose buttons always refer to a numbered object.
+_NUMBERED = frozenset({"task", "req", "vet", "fu"})
+
+
 def pattern(scope: str, *actions: str) -> str:
-    """A regex for CallbackQueryHandler that matches the given scope and actions."""
+    """A regex for CallbackQueryHandler: the scope, one of the actions and a valid argument.
+
+    Anything else (a missing or non-numeric id, say) falls through to the stale-button answer.
+    """
     names = "|".join(sorted(actions or ACTIONS[scope]))
-    return rf"^{scope}:(?:{names})(?::[0-9a-z]{{1,16}})?$"
+    arg = ":[0-9]{1,12}" if scope in _NUMBERED else "(?::[0-9a-z]{1,16})?"
+    return rf"^{scope}:(?:{names}){arg}$"

@@ -223,6 +223,10 @@ def stale_button() -> str:
     return _("That button no longer works. Here is the menu.")
 
 
+def old_button() -> str:
+    return _("That button no longer works. Please use the buttons of the last question.")
+
+
 def not_allowed() -> str:
     return _("Sorry, you cannot do that.")
 
@@ -325,6 +329,14 @@ def draft_cancelled() -> str:
     return _("All right, I have removed the request. You are back at the menu.")
 
 
+def onboarding_paused() -> str:
+    return _("I will pause here. Write /start when you want to begin again.")
+
+
+def paused_to_menu() -> str:
+    return _("I will pause here. You are back at the menu.")
+
+
 def paused_here() -> str:
     return _(
         "I will pause here. What you have written is saved. "
@@ -390,6 +402,24 @@ def resident_told_claimed(req: RequestView, volunteer_name: str, tz: ZoneInfo) -
         "Good news! {name} will help you with {category}, {when}.\n"
         "{name} may call you before coming."
     ).format(name=volunteer_name, category=category(req.category).lower(), when=when(req.when, tz))
+
+
+def task_not_for_you() -> str:
+    return _(
+        "This task is outside your areas or the kinds of help you give, so it goes to "
+        "someone else."
+    )
+
+
+def task_no_longer_open() -> str:
+    return _("This request is no longer open. Thank you anyway!")
+
+
+def open_private_chat_first() -> str:
+    return _(
+        "I could not send you the address. Open a chat with me first (tap my name, then "
+        "Start), and press the button again."
+    )
 
 
 def need_vetting() -> str:
