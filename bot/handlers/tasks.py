@@ -124,12 +124,11 @@ async def claim(update: Update, context: BotContext) -> None:
     await query.answer()
     async with context.uow() as uow:
         await requests.forget_posts(uow, req.id)
-    pressed = (query.message.chat.id, query.message.message_id) if query.message else None
     for post in result.other_posts:
         with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
             if post.chat_id < 0:
                 text = texts.claimed_in_group(req, result.volunteer.first_name, tz)
-            elif (post.chat_id, post.message_id) == pressed:
+            elif post.chat_id == result.volunteer.telegram_id:
                 text = texts.task_card(req, tz)
             else:
                 text = texts.task_taken_by_other(req, tz)
