@@ -466,7 +466,7 @@ async def test_no_areas_yet_gives_a_kind_message(harness, role):
     await h.send(RESIDENT, "/start")
     await h.send(RESIDENT, "Svenska")
     await h.send(RESIDENT, role)
-    await h.send(RESIDENT, "Anna")
+    # Told right after choosing, not after more questions.
     last = h.last(RESIDENT)
     assert last.text == NO_AREAS
     assert keyboard_removed(last)
@@ -484,7 +484,7 @@ async def test_no_areas_yet_keeps_no_half_answers(harness, role):
     await h.send(RESIDENT, "/start")
     await h.send(RESIDENT, "Svenska")
     await h.send(RESIDENT, role)
-    await h.send(RESIDENT, "Anna")
+    # Told right after choosing, not after more questions.
     assert h.last(RESIDENT).text == NO_AREAS
     # The conversation is over, so the name given must not linger in the state store.
     await assert_nothing_personal(h, RESIDENT)
@@ -960,3 +960,31 @@ async def test_walking_away_at_consent_keeps_nothing_and_says_how_to_go_on(h):
     await assert_nothing_personal(h, RESIDENT)
     await h.send(RESIDENT, "/start")
     assert h.last(RESIDENT).text == WELCOME
+
+
+async def test_someone_elses_contact_card_is_not_stored(harness):
+    h = harness
+    await coordinator_with_area(h, "Centrum")
+    for text in ("/start", "Svenska", "🙋 Jag vill ha hjälp", "Anna", "Centrum", "Storgatan 5"):
+        await h.send(RESIDENT, text)
+    card = h.updates.contact(RESIDENT, "0701112233")
+    card["message"]["contact"]["user_id"] = 555  # a friend's card from the address book
+    await h.feed(card)
+    texts = h.texts(RESIDENT)
+    assert texts[-2] == ("Det där är någon annans nummer. Dela ditt eget, skriv det, "
+                         "eller tryck på «Hoppa över».")
+    assert texts[-1].startswith("Vill du lämna ett telefonnummer?")
+    await h.send(RESIDENT, "Hoppa över")
+    await h.send(RESIDENT, "✅ Ja, det är okej")
+    anna = await person(h, RESIDENT)
+    assert anna.phone is None and anna.onboarded_at is not None
+
+
+async def test_typing_avbryt_cancels_in_english_too(harness):
+    h = harness
+    await coordinator_with_area(h, "Centrum")
+    for text in ("/start", "English", "🙋 I want help"):
+        await h.send(RESIDENT, text)
+    await h.send(RESIDENT, "avbryt")
+    assert h.last(RESIDENT).text == ("All right, we stop here. Write /start when you want to "
+                                     "begin again.")

@@ -123,7 +123,7 @@ def test_tomorrow_morning_across_the_autumn_dst_change() -> None:
     (When(at(MONDAY, 10), "exact"), True),
     (When(at(NOW.date(), 11, 59), "exact"), False),
     (When(NOW, "exact"), False),
-    (When(at(NOW.date(), 10), "part"), True),  # this morning is not over until 14:00
+    (When(at(NOW.date(), 10), "part"), False),  # at noon this morning is over
     (When(at(NOW.date(), 10) - timedelta(hours=2), "part"), False),
     (When(at(NOW.date(), 12), "day"), True),  # today
     (When(at(NOW.date() - timedelta(days=1), 12), "day"), False),  # yesterday
@@ -134,10 +134,16 @@ def test_is_usable(value: When, usable: bool) -> None:
     assert when.is_usable(value, NOW) is usable
 
 
-def test_this_morning_becomes_unusable_after_two_pm() -> None:
+def test_this_morning_becomes_unusable_at_noon() -> None:
     value = When(at(NOW.date(), 10), "part")
-    assert when.is_usable(value, at(NOW.date(), 13, 59))
-    assert not when.is_usable(value, at(NOW.date(), 14))
+    assert when.is_usable(value, at(NOW.date(), 11, 59))
+    assert not when.is_usable(value, at(NOW.date(), 12))
+
+
+def test_this_evening_is_usable_until_nine() -> None:
+    value = When(at(NOW.date(), 18), "part")
+    assert when.is_usable(value, at(NOW.date(), 20, 59))
+    assert not when.is_usable(value, at(NOW.date(), 21))
 
 
 # --- parse_on_day --------------------------------------------------------------------------

@@ -188,6 +188,13 @@ async def got_role(update: Update, context: BotContext) -> int:
         return await common.reprompt(ask_role)(update, context)
     if choice == "back":
         return await ask_language(update, context)
+    if not await _areas(context):
+        # Say it now, not after three more questions.
+        context.user_data.pop("onboarding", None)
+        await update.effective_message.reply_text(
+            texts.no_areas_yet(), reply_markup=keyboards.remove()
+        )
+        return common.END
     _answers(context)["role"] = choice.removeprefix("role.")
     return await ask_name(update, context)
 
@@ -246,6 +253,10 @@ async def got_phone(update: Update, context: BotContext) -> int:
         _answers(context)["phone"] = None
         return await ask_consent(update, context)
     if message.contact is not None:
+        if message.contact.user_id not in (None, update.effective_user.id):
+            # Someone else's card from the address book: ask for their own number.
+            await message.reply_text(texts.own_number_please())
+            return await ask_phone(update, context)
         _answers(context)["phone"] = message.contact.phone_number
         return await ask_consent(update, context)
     text = await common.read_text(update, context, 40)

@@ -17,6 +17,8 @@ from bot.services.views import When
 
 # Part of the day -> the hour we plan for.
 PARTS: dict[str, int] = {"morning": 10, "afternoon": 14, "evening": 18}
+# When each part of the day is over (a morning asked for at 12.30 is too late).
+PART_ENDS: dict[int, int] = {10: 12, 14: 17, 18: 21}
 
 _PART_WORDS: tuple[tuple[str, str], ...] = (
     (r"f[öo]rmiddag(en)?|fm", "morning"),
@@ -179,7 +181,9 @@ def is_usable(when: When, now: datetime) -> bool:
         return when.at > now
     if when.precision == "part":
         # "This morning" is still fine until the morning is over.
-        return when.at + timedelta(hours=4) > now
+        local = when.at.astimezone(when.at.tzinfo)
+        end = local.replace(hour=PART_ENDS.get(local.hour, local.hour + 3), minute=0)
+        return end > now
     return when.at.date() >= now.astimezone(when.at.tzinfo).date()
 
 

@@ -58,6 +58,13 @@ LABELS: dict[str, str] = {
 }
 
 
+# Words people type for the two buttons that must always work, in either language.
+TYPED: dict[str, tuple[str, ...]] = {
+    "cancel": ("avbryt", "cancel", "stopp", "stop", "sluta"),
+    "back": ("tillbaka", "back", "bakåt"),
+}
+
+
 def label(code: str) -> str:
     """The label of a button in the current person's language."""
     return _(LABELS[code])
@@ -79,7 +86,7 @@ def code_of(text: str | None, codes: Iterable[str]) -> str | None:
     if not folded:
         return None
     for code in codes:
-        if folded == _fold(label(code)):
+        if folded == _fold(label(code)) or folded in TYPED.get(code, ()):
             return code
     return None
 

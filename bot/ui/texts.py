@@ -106,6 +106,10 @@ def phone_not_understood() -> str:
     )
 
 
+def own_number_please() -> str:
+    return _("That is someone else's number. Share your own, write it, or press «Skip».")
+
+
 def onboarding_cancelled() -> str:
     return _("All right, we stop here. Write /start when you want to begin again.")
 
