@@ -9,10 +9,11 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.handlers.buttons import Refused, act
 from bot.services import followup
 from bot.services.errors import NotAllowed, NotFound, NotOpen, NotRegistered
 from bot.ui import keyboards, texts
-from bot.ui.callbacks import decode, pattern
+from bot.ui.callbacks import pattern
 
 _KEY = "follow_up_request"
 
@@ -27,25 +28,19 @@ class State(IntEnum):
 async def scored(update: Update, context: BotContext) -> int:
     """Store the score, then offer to add a comment."""
     query = update.callback_query
-    data = decode(query.data)
-    assert data is not None
-    try:
-        async with context.uow() as uow:
-            await followup.answer(
-                uow, update.effective_user.id, data.id, data.action, context.now()
-            )
-    except (NotAllowed, NotRegistered):
-        await query.answer(texts.not_allowed(), show_alert=True)
-        return common.END
-    except (NotFound, NotOpen):
-        await query.answer(texts.stale_button(), show_alert=True)
+    request_id = await act(
+        update,
+        context,
+        lambda uow, user, data, now: followup.answer(uow, user, data.id, data.action, now),
+    )
+    if isinstance(request_id, Refused):
         return common.END
     await query.answer(texts.follow_up_thanks())
     try:
         await query.edit_message_reply_markup(None)
     except Exception:
         pass
-    context.user_data[_KEY] = data.id  # type: ignore[index]
+    context.user_data[_KEY] = request_id  # type: ignore[index]
     return await ask_comment(update, context)
 
 

@@ -9,11 +9,12 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.handlers.buttons import Refused, act
 from bot.handlers.tasks import alert_if_nobody, send_offers
 from bot.services import requests
 from bot.services.errors import NotAllowed, NotFound, NotOpen, NotRegistered
 from bot.ui import keyboards, texts
-from bot.ui.callbacks import decode, pattern
+from bot.ui.callbacks import pattern
 
 _KEY = "give_back_request"
 
@@ -27,20 +28,13 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> int:
     """Check the volunteer holds the task, then ask (optionally) why."""
-    query = update.callback_query
-    data = decode(query.data)
-    assert data is not None
-    try:
-        async with context.uow() as uow:
-            await requests.held(uow, update.effective_user.id, data.id, context.now())
-    except (NotAllowed, NotRegistered):
-        await query.answer(texts.not_allowed(), show_alert=True)
+    task = await act(
+        update, context, lambda uow, user, data, now: requests.held(uow, user, data.id, now)
+    )
+    if isinstance(task, Refused):
         return common.END
-    except (NotFound, NotOpen):
-        await query.answer(texts.stale_button(), show_alert=True)
-        return common.END
-    await query.answer()
-    context.user_data[_KEY] = data.id  # type: ignore[index]
+    await update.callback_query.answer()
+    context.user_data[_KEY] = task.id  # type: ignore[index]
     return await ask_reason(update, context)
 
 

@@ -6,10 +6,11 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import BotContext
+from bot.handlers.buttons import Refused, act
 from bot.services import people, vetting
 from bot.services.errors import NotAllowed, NotFound, NotOpen
 from bot.ui import keyboards, texts
-from bot.ui.callbacks import decode, pattern
+from bot.ui.callbacks import pattern
 from bot.ui.labels import LabelFilter
 
 
@@ -36,19 +37,14 @@ async def pending(update: Update, context: BotContext) -> None:
 async def decide(update: Update, context: BotContext) -> None:
     """Approve or turn down one volunteer, and tell them."""
     query = update.callback_query
-    data = decode(query.data)
-    assert data is not None
-    approve = data.action == "ok"
-    try:
-        async with context.uow() as uow:
-            volunteer = await vetting.decide(
-                uow, update.effective_user.id, data.id, approve, context.now()
-            )
-    except NotAllowed:
-        await query.answer(texts.not_allowed(), show_alert=True)
-        return
-    except (NotFound, NotOpen):
-        await query.answer(texts.already_decided(), show_alert=True)
+    approve = bool(query.data and query.data.startswith("vet:ok:"))
+    volunteer = await act(
+        update,
+        context,
+        lambda uow, user, data, now: vetting.decide(uow, user, data.id, approve, now),
+        {NotFound: texts.already_decided, NotOpen: texts.already_decided},
+    )
+    if isinstance(volunteer, Refused):
         return
     await query.answer()
     name = volunteer.first_name

@@ -6,29 +6,28 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.handlers.buttons import Refused, act
 from bot.services import requests
-from bot.services.errors import NotAllowed, NotFound, NotOpen, NotRegistered
+from bot.services.views import Contact, Recipient, RequestView
 from bot.ui import keyboards, texts
-from bot.ui.callbacks import decode, pattern
+from bot.ui.callbacks import pattern
+
+
+async def _detail(
+    update: Update, context: BotContext
+) -> tuple[RequestView, Recipient | None, Contact | None] | Refused:
+    return await act(
+        update, context, lambda uow, user, data, now: requests.detail(uow, user, data.id, now)
+    )
 
 
 async def show(update: Update, context: BotContext) -> None:
     """Show one request to its resident (or a coordinator)."""
-    query = update.callback_query
-    data = decode(query.data)
-    assert data is not None
-    try:
-        async with context.uow() as uow:
-            req, volunteer, contact = await requests.detail(
-                uow, update.effective_user.id, data.id, context.now()
-            )
-    except (NotAllowed, NotRegistered):
-        await query.answer(texts.not_allowed(), show_alert=True)
+    found = await _detail(update, context)
+    if isinstance(found, Refused):
         return
-    except NotFound:
-        await query.answer(texts.stale_button(), show_alert=True)
-        return
-    await query.answer()
+    await update.callback_query.answer()
+    req, volunteer, contact = found
     await update.effective_message.reply_text(
         texts.request_detail(
             req, volunteer.first_name if volunteer else None, contact, context.tz
@@ -39,46 +38,30 @@ async def show(update: Update, context: BotContext) -> None:
 
 async def ask_cancel(update: Update, context: BotContext) -> None:
     """Ask once whether to cancel."""
-    query = update.callback_query
-    data = decode(query.data)
-    assert data is not None
-    try:
-        async with context.uow() as uow:
-            req, _vol, _contact = await requests.detail(
-                uow, update.effective_user.id, data.id, context.now()
-            )
-    except (NotAllowed, NotRegistered):
-        await query.answer(texts.not_allowed(), show_alert=True)
+    found = await _detail(update, context)
+    if isinstance(found, Refused):
         return
-    except NotFound:
-        await query.answer(texts.stale_button(), show_alert=True)
-        return
-    await query.answer()
+    await update.callback_query.answer()
+    req, tz = found[0], context.tz
     if req.status not in ("open", "claimed"):
-        await update.effective_message.reply_text(texts.task_closed(req, context.tz))
+        await update.effective_message.reply_text(texts.task_closed(req, tz))
         return
     await update.effective_message.reply_text(
-        texts.ask_cancel(req, context.tz), reply_markup=keyboards.confirm_cancel(req.id)
+        texts.ask_cancel(req, tz), reply_markup=keyboards.confirm_cancel(req.id)
     )
 
 
 async def confirm_cancel(update: Update, context: BotContext) -> None:
     """Cancel the request; tell the volunteer, and update the task messages."""
     query = update.callback_query
-    data = decode(query.data)
-    assert data is not None
-    if data.action == "cancelno":
+    if query.data and query.data.startswith("req:cancelno:"):
         await query.answer()
         await query.edit_message_text(texts.kept())
         return
-    try:
-        async with context.uow() as uow:
-            result = await requests.cancel(uow, update.effective_user.id, data.id, context.now())
-    except (NotAllowed, NotRegistered):
-        await query.answer(texts.not_allowed(), show_alert=True)
-        return
-    except (NotFound, NotOpen):
-        await query.answer(texts.stale_button(), show_alert=True)
+    result = await act(
+        update, context, lambda uow, user, data, now: requests.cancel(uow, user, data.id, now)
+    )
+    if isinstance(result, Refused):
         return
     await query.answer()
     await query.edit_message_text(texts.cancelled_resident())

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.handlers.buttons import Refused, act
 from bot.services import people, requests
 from bot.services.errors import (
     AlreadyClaimed,
@@ -150,19 +151,12 @@ async def _edit_query_message(update: Update, text: str) -> None:
 
 async def done(update: Update, context: BotContext) -> None:
     """Mark the task done; thank the volunteer, tell the resident, ask both how it went."""
-    query = update.callback_query
-    data = decode(query.data)
-    assert data is not None
-    try:
-        async with context.uow() as uow:
-            result = await requests.complete(uow, update.effective_user.id, data.id, context.now())
-    except (NotAllowed, NotRegistered):
-        await query.answer(texts.not_allowed(), show_alert=True)
+    result = await act(
+        update, context, lambda uow, user, data, now: requests.complete(uow, user, data.id, now)
+    )
+    if isinstance(result, Refused):
         return
-    except (NotFound, NotOpen):
-        await query.answer(texts.stale_button(), show_alert=True)
-        return
-    await query.answer()
+    await update.callback_query.answer()
     req, notifier = result.request, context.data.notifier
     await _edit_query_message(update, texts.done_volunteer())
     assert result.volunteer is not None
@@ -179,21 +173,13 @@ async def done(update: Update, context: BotContext) -> None:
 
 async def show_task(update: Update, context: BotContext) -> None:
     """Show one task the volunteer holds, with its buttons."""
-    query = update.callback_query
-    data = decode(query.data)
-    assert data is not None
-    try:
-        async with context.uow() as uow:
-            req, _vol, contact = await requests.detail(
-                uow, update.effective_user.id, data.id, context.now()
-            )
-    except (NotAllowed, NotRegistered):
-        await query.answer(texts.not_allowed(), show_alert=True)
+    found = await act(
+        update, context, lambda uow, user, data, now: requests.detail(uow, user, data.id, now)
+    )
+    if isinstance(found, Refused):
         return
-    except NotFound:
-        await query.answer(texts.stale_button(), show_alert=True)
-        return
-    await query.answer()
+    await update.callback_query.answer()
+    req, _volunteer, contact = found
     markup = keyboards.task_held(req.id) if req.status == "claimed" and contact else None
     await update.effective_message.reply_text(
         texts.request_detail(req, None, contact, context.tz), reply_markup=markup

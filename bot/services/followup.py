@@ -29,18 +29,19 @@ async def _role_in(
 
 async def answer(
     uow: UnitOfWork, telegram_id: int, request_id: int, score: str, now: datetime
-) -> None:
-    """Store the score; a second tap changes it rather than adding another."""
+) -> int:
+    """Store the score (a second tap changes it); returns the request's id."""
     if score not in SCORES:
         raise await refuse(uow, telegram_id, "follow_up_score", score[:16], now)
     person_id, role = await _role_in(uow, telegram_id, request_id, now)
     existing = await uow.followups.get(request_id, person_id)
     if existing is not None:
         existing.score, existing.at = score, now
-        return
+        return request_id
     await uow.followups.add(
         FollowUp(request_id=request_id, person_id=person_id, role=role, score=score, at=now)
     )
+    return request_id
 
 
 async def comment(
