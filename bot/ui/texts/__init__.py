@@ -1,0 +1,10 @@
+"""Message templates. Every text a person reads is built here, through gettext.
+
+``from bot.ui import texts`` gives all of them; each submodule holds one part of the service.
+"""
+
+from bot.ui.texts.asking import *  # noqa: F403
+from bot.ui.texts.common import *  # noqa: F403
+from bot.ui.texts.coordination import *  # noqa: F403
+from bot.ui.texts.onboarding import *  # noqa: F403
+from bot.ui.texts.tasks import *  # noqa: F403
