@@ -543,3 +543,23 @@ async def test_unlinked_group_gets_no_more_tasks(harness: Harness) -> None:
     await ask_for_shopping(h)
     assert h.request.sent(GROUP) == []
     assert len(task_cards(h, VOLUNTEER)) == 1
+
+
+async def test_a_double_tap_on_take_it_is_not_someone_else_being_faster(harness):
+    from tests.helpers import (
+        ask_for_shopping,
+        claim_data,
+        coordinator_with_area,
+        resident,
+        volunteer,
+    )
+    h = harness
+    await coordinator_with_area(h, "Centrum")
+    await volunteer(h, 200, "Erik")
+    await resident(h)
+    await ask_for_shopping(h)
+    offer = h.last(200)
+    await h.press(200, claim_data(offer))
+    await h.press(200, claim_data(offer))
+    assert h.alerts()[-1] == "Det här uppdraget är redan ditt. 💛"
+    assert "Någon hann före" not in " ".join(h.alerts())

@@ -13,6 +13,7 @@ from bot.handlers.buttons import Refused, act
 from bot.services import people, requests
 from bot.services.errors import (
     AlreadyClaimed,
+    AlreadyYours,
     NotAllowed,
     NotFound,
     NotOpen,
@@ -89,6 +90,9 @@ async def claim(update: Update, context: BotContext) -> None:
     try:
         async with context.uow() as uow:
             result = await requests.claim(uow, update.effective_user.id, data.id, context.now())
+    except AlreadyYours:
+        await query.answer(texts.already_yours(), show_alert=True)
+        return
     except AlreadyClaimed:
         await query.answer(texts.someone_was_faster(), show_alert=True)
         await _edit_query_message(update, texts.someone_was_faster())

@@ -29,6 +29,10 @@ class AlreadyClaimed(DomainError):
     """Someone else took the task first."""
 
 
+class AlreadyYours(AlreadyClaimed):
+    """The volunteer pressed «I'll take it» again on a task they already hold (a double tap)."""
+
+
 class NotOpen(DomainError):
     """The request is no longer in a state where this makes sense (done, cancelled, …)."""
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.services.errors import AlreadyClaimed, NotFound, NotOpen, NotVetted, TimePassed
+from bot.services.errors import (
+    AlreadyClaimed,
+    AlreadyYours,
+    NotFound,
+    NotOpen,
+    NotVetted,
+    TimePassed,
+)
 from bot.services.people import coordinators, refuse, registered
 from bot.services.views import (
     CATEGORIES,
@@ -155,6 +162,8 @@ async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetim
     )
     if not won:
         req = await _load(uow, request_id)
+        if req.status == "claimed" and req.volunteer_id == volunteer.id:
+            raise AlreadyYours(request_id)
         if req.status == "claimed":
             raise AlreadyClaimed(request_id)
         raise NotOpen(req.status)

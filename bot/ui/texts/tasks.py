@@ -33,6 +33,10 @@ def task_closed(req: RequestView, tz: ZoneInfo) -> str:
     )
 
 
+def already_yours() -> str:
+    return _("This task is already yours. 💛")
+
+
 def someone_was_faster() -> str:
     return _("Someone was faster – thank you anyway!")
 
