@@ -57,17 +57,38 @@ def _run(settings: Settings) -> int:
     from bot.ui import texts
     from storage.db import is_sqlite
 
+    Catalogs(settings.default_locale).activate(settings.default_locale)
     problem = settings.token_problem()
     if problem is not None:
-        Catalogs(settings.default_locale).activate(settings.default_locale)
         print(texts.cli_bad_token(problem), file=sys.stderr)
         return 2
+    problem = asyncio.run(_reach_telegram(settings))
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 3
     if is_sqlite(settings.database_url):
         _upgrade(settings)
     app = build_application(settings)
     log.info("Hjälpsam starts (long polling)")
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def _reach_telegram(settings: Settings) -> str | None:
+    """Ask Telegram who we are once, so a wrong token or no network is one clear line."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.ui import texts
+
+    bot = Bot(settings.telegram_token.get_secret_value(), base_url=settings.telegram_api_url)
+    try:
+        async with bot:
+            return None
+    except InvalidToken:
+        return texts.cli_token_rejected()
+    except NetworkError:
+        return texts.cli_unreachable(settings.telegram_api_url)
 
 
 async def _admin(settings: Settings, args: argparse.Namespace) -> str:
@@ -103,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs every request URL, and the URL holds the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = _load_settings()
     if args.command == "run":
         return _run(settings)

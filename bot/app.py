@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -98,8 +99,12 @@ def build_application(
     coordinator.register(app)
     # Conversations. Those entered by a button come first, so a catch-all for old buttons in
     # another conversation's step never swallows them; onboarding, which owns /start, is last.
-    for conversation in (give_back, followup, request_help, add_area, onboarding):
-        app.add_handler(conversation.build(timeout))
+    with warnings.catch_warnings():
+        # Our conversations mix message steps and inline-button steps on purpose, so PTB's
+        # note that buttons are not tracked per message does not apply.
+        warnings.filterwarnings("ignore", message="If 'per_message=False'")
+        for conversation in (give_back, followup, request_help, add_area, onboarding):
+            app.add_handler(conversation.build(timeout))
     menu.register(app)
     # Last in line: whatever nobody else took gets a kind answer.
     menu.register_fallbacks(app)

@@ -33,6 +33,18 @@ def test_run_without_a_good_token_says_how_to_get_one(tmp_path, token, expected)
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_run_when_telegram_cannot_be_reached_is_one_clear_line(tmp_path):
+    result = _run("run", env={
+        "HJALPSAM_TELEGRAM_TOKEN": "123456789:AAHfakeFAKEfakeFAKEfakeFAKEfake_123",
+        "HJALPSAM_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+        "HJALPSAM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+    }, cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.strip() == (
+        "Kan inte nå Telegram på http://127.0.0.1:9/bot. Kontrollera nätverket, eller "
+        "HJALPSAM_TELEGRAM_API_URL om du använder en egen Bot API-server.")
+
+
 def test_malformed_setting_is_one_clear_line(tmp_path):
     result = _run("db", "upgrade", env={"HJALPSAM_COORDINATOR_IDS": "abc"}, cwd=tmp_path)
     assert result.returncode == 2

@@ -103,3 +103,17 @@ def cli_bad_token(problem: str) -> str:
         "The bot token does not look right. Copy it again from @BotFather "
         "(it looks like 123456789:ABC...), and set HJALPSAM_TELEGRAM_TOKEN."
     )
+
+
+def cli_token_rejected() -> str:
+    return _(
+        "Telegram does not accept this bot token. Copy it again from @BotFather "
+        "(send /mybots, choose the bot, then «API Token»), and set HJALPSAM_TELEGRAM_TOKEN."
+    )
+
+
+def cli_unreachable(url: str) -> str:
+    return _(
+        "Cannot reach Telegram at {url}. Check the network connection, or "
+        "HJALPSAM_TELEGRAM_API_URL if you use your own Bot API server."
+    ).format(url=url)
