@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -291,15 +293,24 @@ class StateRepo(_Repo):
         return {k: v for k, v in result.all()}
 
     async def save(self, namespace: str, key: str, value: str | None) -> None:
-        """Write one value; None deletes it."""
+        """Write one value (one upsert statement); None deletes it."""
+        if value is None:
+            await self.session.execute(
+                delete(PersistedState).where(
+                    PersistedState.namespace == namespace, PersistedState.key == key
+                )
+            )
+            return
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        stmt = insert(PersistedState).values(namespace=namespace, key=key, value=value)
         await self.session.execute(
-            delete(PersistedState).where(
-                PersistedState.namespace == namespace, PersistedState.key == key
+            stmt.on_conflict_do_update(
+                index_elements=[PersistedState.namespace, PersistedState.key],
+                set_={"value": stmt.excluded.value},
             )
         )
-        if value is not None:
-            self.session.add(PersistedState(namespace=namespace, key=key, value=value))
-        await self.session.flush()
 
 
 class AuditRepo(_Repo):
