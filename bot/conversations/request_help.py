@@ -159,22 +159,10 @@ async def got_resume(update: Update, context: BotContext) -> int:
     draft = await _draft(update, context)
     if choice is None or draft is None:
         return await common.reprompt(_ask_resume)(update, context)
-    if draft.step in _AFTER_TIME and not _time_still_good(draft, context):
+    if not drafts.time_still_good(draft, context.now(), context.tz):
         await update.effective_message.reply_text(texts.time_in_past())
         return await ask_when(update, context)
     return await ASK.get(draft.step, ask_category)(update, context)
-
-
-_AFTER_TIME = ("part", "confirm_time", "details", "confirm")
-
-
-def _time_still_good(draft: DraftView, context: BotContext) -> bool:
-    """A draft saved days ago may hold a time that is over by now."""
-    if draft.when.at is not None:
-        return when.is_usable(draft.when, context.now())
-    if draft.when_day is not None:
-        return date.fromisoformat(draft.when_day) >= context.now().astimezone(context.tz).date()
-    return True
 
 
 async def _ask_resume(update: Update, context: BotContext) -> int:

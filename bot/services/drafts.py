@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from enum import Enum
 
 from bot.services.people import registered
 from bot.services.views import CATEGORIES, DraftView, When
+from bot.services.when import is_usable
 from storage.models import Draft
 from storage.uow import UnitOfWork
 
@@ -63,6 +64,21 @@ async def save(
         draft.details = details
     await uow.drafts.put(draft)
     return _to_view(draft)
+
+
+# Steps that come after the time was given: resuming there needs a time that is not over.
+AFTER_TIME = ("part", "confirm_time", "details", "confirm")
+
+
+def time_still_good(draft: DraftView, now: datetime, tz: tzinfo) -> bool:
+    """A draft saved days ago may hold a time that is over by now."""
+    if draft.step not in AFTER_TIME:
+        return True
+    if draft.when.at is not None:
+        return is_usable(draft.when, now)
+    if draft.when_day is not None:
+        return date.fromisoformat(draft.when_day) >= now.astimezone(tz).date()
+    return True
 
 
 async def discard(uow: UnitOfWork, telegram_id: int) -> None:
