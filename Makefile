@@ -1,6 +1,7 @@
 # Translation cycle: extract the English msgids, update the sv and en catalogues, compile.
 # The bot compiles catalogues in memory at start, so `make compile` is optional.
 PYBABEL ?= .venv/bin/pybabel
+PYTHON ?= .venv/bin/python
 
 .PHONY: extract update compile i18n
 
@@ -11,6 +12,7 @@ extract:
 update: extract
 	$(PYBABEL) update -i locales/messages.pot -d locales -D messages --no-location \
 		--ignore-obsolete --width 99
+	$(PYTHON) scripts/po_tidy.py locales
 
 compile:
 	$(PYBABEL) compile -d locales -D messages --statistics
