@@ -10,7 +10,7 @@ extract:
 		--omit-header -o locales/messages.pot .
 
 update: extract
-	$(PYBABEL) update -i locales/messages.pot -d locales -D messages --no-location \
+	$(PYBABEL) update -i locales/messages.pot -d locales -D messages \
 		--ignore-obsolete --width 99
 	$(PYTHON) scripts/po_tidy.py locales
 
