@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.place_repositories import PlaceRepo
 from storage.repositories import (
     AreaRepo,
     AuditRepo,
@@ -44,6 +45,7 @@ class UnitOfWork:
     groups: GroupRepo
     states: StateRepo
     audit: AuditRepo
+    places: PlaceRepo
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -68,6 +70,7 @@ class UnitOfWork:
         self.groups = GroupRepo(session)
         self.states = StateRepo(session)
         self.audit = AuditRepo(session)
+        self.places = PlaceRepo(session)
         return self
 
     async def __aexit__(

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from bot.app import build_application
 from bot.settings import Settings
+from storage import place_models  # noqa: F401 - its tables are truncated too
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import Base
