@@ -1,4 +1,4 @@
-"""Command line: ``hjalpsam run | db upgrade | admin add-coordinator ID | admin add-area NAME``.
+"""Command line: ``hjalpsam run | db upgrade | admin … | import FILE | demo-data``.
 
 Settings are read here, once, and passed down.
 """
@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -30,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     add_coord.add_argument("telegram_id", type=int)
     add_area = admin_cmds.add_parser("add-area", help="add an area")
     add_area.add_argument("name")
+    importer = commands.add_parser("import", help="import meeting places from a CSV file")
+    importer.add_argument("file", type=Path)
+    commands.add_parser("demo-data", help="load a sample municipality's meeting places")
     return parser
 
 
@@ -96,6 +100,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> str:
 
     from bot.services import people
     from bot.services.errors import Duplicate
+    from bot.ui import texts
     from storage.db import create_engine, create_session_factory
     from storage.uow import UnitOfWorkFactory
 
@@ -106,12 +111,12 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> str:
         async with uow() as work:
             if args.admin_command == "add-coordinator":
                 await people.add_coordinator(work, args.telegram_id, now)
-                return f"{args.telegram_id} is now a coordinator."
+                return texts.cli_coordinator_added(args.telegram_id)
             try:
                 area = await people.add_area(work, None, args.name, now)
             except Duplicate:
-                return f"The area {args.name!r} already exists."
-            return f"Area {area.name!r} added (id {area.id})."
+                return texts.cli_area_exists(" ".join(args.name.split()))
+            return texts.cli_area_added(area.name)
     finally:
         await engine.dispose()
 
@@ -126,13 +131,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = _load_settings()
+    from bot.i18n import Catalogs
+    from bot.ui import texts
+
+    Catalogs(settings.default_locale).activate(settings.default_locale)
     if args.command == "run":
         return _run(settings)
-    if args.command == "db":
-        _upgrade(settings)
-        print("Database is up to date.")
-        return 0
     _upgrade(settings)
+    if args.command == "db":
+        print(texts.cli_database_ready())
+        return 0
+    if args.command in ("import", "demo-data"):
+        from bot.catalogue_cli import DEMO_FILE, import_file
+
+        path = args.file if args.command == "import" else DEMO_FILE
+        return import_file(settings, path)
     print(asyncio.run(_admin(settings, args)))
     return 0
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from storage.place_models import Activity, ActivityException, SignUp
+from storage.place_models import Activity, ActivityException, Organisation, Place, SignUp
 from storage.repositories import _Repo
 
 
@@ -77,4 +77,34 @@ class PlaceRepo(_Repo):
             .where(SignUp.activity_id == activity_id, SignUp.occurs_at == occurs_at)
             .order_by(SignUp.created_at, SignUp.id)
         )
+        return result.scalars().all()
+
+
+class CatalogueRepo(_Repo):
+    """Organisations, places and activities by their stable keys (for imports)."""
+
+    async def organisation(self, name: str) -> Organisation | None:
+        result = await self.session.execute(
+            select(Organisation).where(func.lower(Organisation.name) == name.lower())
+        )
+        return result.scalar_one_or_none()
+
+    async def place(self, key: str) -> Place | None:
+        result = await self.session.execute(select(Place).where(Place.key == key))
+        return result.scalar_one_or_none()
+
+    async def activity(self, key: str) -> Activity | None:
+        result = await self.session.execute(select(Activity).where(Activity.key == key))
+        return result.scalar_one_or_none()
+
+    async def add(self, item: Organisation | Place | Activity) -> None:
+        self.session.add(item)
+        await self.session.flush()
+
+    async def places(self) -> Sequence[Place]:
+        result = await self.session.execute(select(Place).order_by(Place.key))
+        return result.scalars().all()
+
+    async def activities(self) -> Sequence[Activity]:
+        result = await self.session.execute(select(Activity).order_by(Activity.key))
         return result.scalars().all()

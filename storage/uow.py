@@ -7,7 +7,7 @@ from types import TracebackType
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.place_repositories import PlaceRepo
+from storage.place_repositories import CatalogueRepo, PlaceRepo
 from storage.repositories import (
     AreaRepo,
     AuditRepo,
@@ -46,6 +46,7 @@ class UnitOfWork:
     states: StateRepo
     audit: AuditRepo
     places: PlaceRepo
+    catalogue: CatalogueRepo
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -71,6 +72,7 @@ class UnitOfWork:
         self.states = StateRepo(session)
         self.audit = AuditRepo(session)
         self.places = PlaceRepo(session)
+        self.catalogue = CatalogueRepo(session)
         return self
 
     async def __aexit__(

@@ -60,7 +60,8 @@ def test_admin_commands_upgrade_and_write_the_database(tmp_path):
     assert added.returncode == 0, added.stderr
     area = _run("admin", "add-area", "Centrum", env=env, cwd=tmp_path)
     again = _run("admin", "add-area", "centrum", env=env, cwd=tmp_path)
-    assert "added" in area.stdout and "already exists" in again.stdout
+    assert area.stdout.strip() == "Området Centrum är tillagt."
+    assert again.stdout.strip() == "Det finns redan ett område som heter centrum."
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         roles = conn.execute(text(

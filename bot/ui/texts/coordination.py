@@ -117,3 +117,38 @@ def cli_unreachable(url: str) -> str:
         "Cannot reach Telegram at {url}. Check the network connection, or "
         "HJALPSAM_TELEGRAM_API_URL if you use your own Bot API server."
     ).format(url=url)
+
+
+def cli_cannot_read(path: str) -> str:
+    return _("Cannot read {path}. Is it a CSV file in UTF-8?").format(path=path)
+
+
+def cli_rows_unit() -> str:
+    return _("rows")
+
+
+def cli_bad_row(line: int, reason: str) -> str:
+    return _("Line {line}: {reason}").format(line=line, reason=reason)
+
+
+def cli_import_done(rows: int, places: int, activities: int, bad: int) -> str:
+    return _(
+        "Read {rows} rows: {places} new places, {activities} new activities, {bad} rows with "
+        "problems (listed above). Rows already known were updated."
+    ).format(rows=rows, places=places, activities=activities, bad=bad)
+
+
+def cli_coordinator_added(telegram_id: int) -> str:
+    return _("{telegram_id} is now a coordinator.").format(telegram_id=telegram_id)
+
+
+def cli_area_added(name: str) -> str:
+    return _("The area {name} is added.").format(name=name)
+
+
+def cli_area_exists(name: str) -> str:
+    return _("There is already an area called {name}.").format(name=name)
+
+
+def cli_database_ready() -> str:
+    return _("The database is up to date.")

@@ -1,0 +1,54 @@
+"""The command line's import of meeting places (``hjalpsam import FILE``, ``demo-data``)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tqdm import tqdm
+
+from bot.services.place_import import RowProblem, import_text, read
+from bot.settings import Settings
+from bot.ui import texts
+from storage.db import create_engine, create_session_factory
+from storage.uow import UnitOfWorkFactory
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / "places.csv"
+
+
+def import_file(settings: Settings, path: Path) -> int:
+    """Import a CSV file with a progress bar; print each bad row with its line and reason."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        total = len(read(text))
+    except (OSError, UnicodeDecodeError):
+        print(texts.cli_cannot_read(str(path)), file=sys.stderr)
+        return 2
+    except RowProblem as problem:
+        print(str(problem), file=sys.stderr)
+        return 2
+    return asyncio.run(_import(settings, text, total))
+
+
+async def _import(settings: Settings, text: str, total: int) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        with tqdm(
+            total=total, unit=texts.cli_rows_unit(), file=sys.stderr, disable=total < 2
+        ) as bar:
+            report = await import_text(
+                UnitOfWorkFactory(create_session_factory(engine)),
+                text,
+                ZoneInfo(settings.timezone),
+                datetime.now(UTC),
+                progress=bar.update,
+            )
+    finally:
+        await engine.dispose()
+    for line, reason in report.errors:
+        print(texts.cli_bad_row(line, reason), file=sys.stderr)
+    print(texts.cli_import_done(report.rows, report.places, report.activities, len(report.errors)))
+    return 1 if report.errors and len(report.errors) == report.rows else 0
