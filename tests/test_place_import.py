@@ -86,4 +86,5 @@ def test_the_command_shows_bad_lines_and_a_summary(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "Rad 3: category måste vara en av" in result.stderr
-    assert result.stdout.strip().startswith("Läste 2 rader: 1 nya platser, 1 nya aktiviteter, 1 rader")
+    assert result.stdout.strip().startswith(
+        "Läste 2 rader: 1 nya platser, 1 nya aktiviteter, 1 rader med problem")
