@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     add_area.add_argument("name")
     importer = commands.add_parser("import", help="import meeting places from a CSV file")
     importer.add_argument("file", type=Path)
+    exporter = commands.add_parser("export", help="write places.csv and an .ics feed per place")
+    exporter.add_argument("--out", type=Path, default=Path("export"))
     commands.add_parser("demo-data", help="load a sample municipality's meeting places")
     return parser
 
@@ -141,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "db":
         print(texts.cli_database_ready())
         return 0
+    if args.command == "export":
+        from bot.catalogue_cli import export_dir
+
+        return export_dir(settings, args.out)
     if args.command in ("import", "demo-data"):
         from bot.catalogue_cli import DEMO_FILE, import_file
 

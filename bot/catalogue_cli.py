@@ -1,8 +1,9 @@
-"""The command line's import of meeting places (``hjalpsam import FILE``, ``demo-data``)."""
+"""The command line's meeting places: ``hjalpsam import FILE``, ``export``, ``demo-data``."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from tqdm import tqdm
 
-from bot.services.place_import import RowProblem, import_text, read
+from bot.services.place_export import export
+from bot.services.place_import import COLUMNS, RowProblem, import_text, read
 from bot.settings import Settings
 from bot.ui import texts
 from storage.db import create_engine, create_session_factory
@@ -52,3 +54,26 @@ async def _import(settings: Settings, text: str, total: int) -> int:
         print(texts.cli_bad_row(line, reason), file=sys.stderr)
     print(texts.cli_import_done(report.rows, report.places, report.activities, len(report.errors)))
     return 1 if report.errors and len(report.errors) == report.rows else 0
+
+
+def export_dir(settings: Settings, out: Path) -> int:
+    """Write places.csv (the import format) and ics/<place>.ics into ``out``."""
+    rows, feeds = asyncio.run(_export(settings))
+    (out / "ics").mkdir(parents=True, exist_ok=True)
+    with (out / "places.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    for key, body in feeds.items():
+        (out / "ics" / f"{key}.ics").write_bytes(body)
+    print(texts.cli_export_done(len(rows), len(feeds), str(out)))
+    return 0
+
+
+async def _export(settings: Settings) -> tuple[list[dict[str, str]], dict[str, bytes]]:
+    engine = create_engine(settings.database_url)
+    try:
+        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
+            return await export(uow, ZoneInfo(settings.timezone))
+    finally:
+        await engine.dispose()

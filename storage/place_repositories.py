@@ -89,6 +89,9 @@ class CatalogueRepo(_Repo):
         )
         return result.scalar_one_or_none()
 
+    async def organisation_by_id(self, organisation_id: int) -> Organisation | None:
+        return await self.session.get(Organisation, organisation_id)
+
     async def place(self, key: str) -> Place | None:
         result = await self.session.execute(select(Place).where(Place.key == key))
         return result.scalar_one_or_none()

@@ -88,3 +88,34 @@ def test_the_command_shows_bad_lines_and_a_summary(tmp_path):
     assert "Rad 3: category måste vara en av" in result.stderr
     assert result.stdout.strip().startswith(
         "Läste 2 rader: 1 nya platser, 1 nya aktiviteter, 1 rader med problem")
+
+
+def test_export_goes_round_and_writes_a_calendar_per_place(tmp_path):
+    from icalendar import Calendar
+
+    src = tmp_path / "in.csv"
+    src.write_text(_csv(GOOD, {**GOOD, "activity_key": "rk-lucia", "title": "Luciakonsert",
+                               "category": "music", "start": "2026-12-13 15:00", "rrule": ""}),
+                   encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HJALPSAM_")}
+    env.update(PYTHONPATH=str(ROOT), HJALPSAM_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/e.db")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60, check=True)
+
+    run("import", str(src))
+    out = run("export", "--out", str(tmp_path / "out"))
+    assert "Skrev 2 rader till places.csv och 1 kalenderfiler" in out.stdout
+    exported = (tmp_path / "out" / "places.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [r["activity_key"] for r in rows] == ["rk-fika", "rk-lucia"]
+    assert rows[0]["start"] == "2026-11-24 14:00" and rows[0]["rrule"] == "FREQ=WEEKLY;BYDAY=TU"
+    feed = Calendar.from_ical((tmp_path / "out" / "ics" / "rk-cafe.ics").read_bytes())
+    events = {str(e["summary"]): e for e in feed.walk("VEVENT")}
+    assert set(events) == {"Fika och samtal", "Luciakonsert"}
+    assert events["Fika och samtal"]["rrule"]["FREQ"] == ["WEEKLY"]
+    assert events["Luciakonsert"].decoded("dtstart").hour == 15
+    # The exported file imports again without a single problem and adds nothing new.
+    again = run("import", str(tmp_path / "out" / "places.csv"))
+    assert "0 nya platser, 0 nya aktiviteter, 0 rader med problem" in again.stdout

@@ -152,3 +152,8 @@ def cli_area_exists(name: str) -> str:
 
 def cli_database_ready() -> str:
     return _("The database is up to date.")
+
+
+def cli_export_done(rows: int, feeds: int, where: str) -> str:
+    return _("Wrote {rows} rows to places.csv and {feeds} calendar files to {where}.").format(
+        rows=rows, feeds=feeds, where=where)
