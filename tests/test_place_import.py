@@ -119,3 +119,16 @@ def test_export_goes_round_and_writes_a_calendar_per_place(tmp_path):
     # The exported file imports again without a single problem and adds nothing new.
     again = run("import", str(tmp_path / "out" / "places.csv"))
     assert "0 nya platser, 0 nya aktiviteter, 0 rader med problem" in again.stdout
+
+
+def test_demo_data_loads_a_whole_municipality_without_a_single_problem(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HJALPSAM_")}
+    env.update(PYTHONPATH=str(ROOT), HJALPSAM_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/d.db")
+
+    def run():
+        return subprocess.run([sys.executable, "-m", "bot", "demo-data"], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120, check=True).stdout
+
+    first = run()
+    assert "Läste 63 rader: 29 nya platser, 63 nya aktiviteter, 0 rader med problem" in first
+    assert "0 nya platser, 0 nya aktiviteter, 0 rader med problem" in run()
