@@ -19,10 +19,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base, UTCDateTime
 
 ACTIVITY_CATEGORIES: tuple[str, ...] = (
-    "fika", "exercise", "culture", "study", "digital", "music", "food",
+    "fika",
+    "exercise",
+    "culture",
+    "study",
+    "digital",
+    "music",
+    "food",
 )
 ORGANISATION_KINDS: tuple[str, ...] = (
-    "municipality", "association", "church", "study_association", "other",
+    "municipality",
+    "association",
+    "church",
+    "study_association",
+    "other",
 )
 
 

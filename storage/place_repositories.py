@@ -45,7 +45,9 @@ class PlaceRepo(_Repo):
 
     async def confirmed_count(self, activity_id: int, occurs_at: datetime) -> int:
         result = await self.session.execute(
-            select(func.count()).select_from(SignUp).where(
+            select(func.count())
+            .select_from(SignUp)
+            .where(
                 SignUp.activity_id == activity_id,
                 SignUp.occurs_at == occurs_at,
                 SignUp.status == "confirmed",
@@ -84,10 +86,10 @@ class CatalogueRepo(_Repo):
     """Organisations, places and activities by their stable keys (for imports)."""
 
     async def organisation(self, name: str) -> Organisation | None:
-        result = await self.session.execute(
-            select(Organisation).where(func.lower(Organisation.name) == name.lower())
-        )
-        return result.scalar_one_or_none()
+        """The organisation with this name in any case (compared in Python, see AreaRepo)."""
+        wanted = name.casefold()
+        result = await self.session.execute(select(Organisation))
+        return next((o for o in result.scalars() if o.name.casefold() == wanted), None)
 
     async def organisation_by_id(self, organisation_id: int) -> Organisation | None:
         return await self.session.get(Organisation, organisation_id)

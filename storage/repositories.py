@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,10 +82,10 @@ class AreaRepo(_Repo):
         return await self.session.get(Area, area_id)
 
     async def by_name(self, name: str) -> Area | None:
-        result = await self.session.execute(
-            select(Area).where(func.lower(Area.name) == name.lower())
-        )
-        return result.scalar_one_or_none()
+        """The area with this name in any case. Compared in Python: SQLite's lower() knows
+        only ASCII, so "Öster" and "öster" would otherwise be two areas."""
+        wanted = " ".join(name.split()).casefold()
+        return next((a for a in await self.all() if a.name.casefold() == wanted), None)
 
     async def add(self, area: Area) -> Area:
         self.session.add(area)

@@ -23,7 +23,10 @@ def calendar(name: str) -> Calendar:
 
 
 def event(
-    activity: Activity, place: Place, tz: ZoneInfo, cancelled: Iterable[datetime] = (),
+    activity: Activity,
+    place: Place,
+    tz: ZoneInfo,
+    cancelled: Iterable[datetime] = (),
     only: datetime | None = None,
 ) -> Event:
     """One VEVENT: the whole series (with RRULE and EXDATEs), or just the date ``only``."""

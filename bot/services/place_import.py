@@ -25,7 +25,7 @@ from storage.place_models import (
     Organisation,
     Place,
 )
-from storage.uow import UnitOfWork
+from storage.uow import StorageUnavailable, UnitOfWork
 
 COLUMNS: tuple[str, ...] = (
     "place_key",
@@ -253,5 +253,9 @@ async def import_text(
             report.activities += added_activity
         except RowProblem as problem:
             report.errors.append((line, str(problem)))
+        except StorageUnavailable:
+            report.errors.append(
+                (line, _("The row could not be saved (it clashes with another)."))
+            )
         progress(1)
     return report

@@ -156,4 +156,5 @@ def cli_database_ready() -> str:
 
 def cli_export_done(rows: int, feeds: int, where: str) -> str:
     return _("Wrote {rows} rows to places.csv and {feeds} calendar files to {where}.").format(
-        rows=rows, feeds=feeds, where=where)
+        rows=rows, feeds=feeds, where=where
+    )
