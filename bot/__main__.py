@@ -118,7 +118,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> str:
                 area = await people.add_area(work, None, args.name, now)
             except Duplicate:
                 return texts.cli_area_exists(" ".join(args.name.split()))
-            return texts.cli_area_added(area.name)
+            return texts.area_added(area.name)
     finally:
         await engine.dispose()
 

@@ -28,7 +28,9 @@ from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-LOCALE, GATE, MAIN, AFTER = -2, -1, 0, 100
+# Handler groups: language first, then the gate for malformed buttons, then the default
+# group 0 with every feature, and last the state save.
+LOCALE, GATE, AFTER = -2, -1, 100
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+from babel.messages.pofile import read_po
+
+SV_PO = Path(__file__).resolve().parent.parent / "locales" / "sv" / "LC_MESSAGES" / "messages.po"
 
 COORDINATOR, RESIDENT, VOLUNTEER, VOLUNTEER2 = 900, 100, 200, 201
 
@@ -65,3 +71,11 @@ async def ask_for_shopping(h: Any, user_id: int = RESIDENT, when: str = "imorgon
 def claim_data(call: Any) -> str:
     """The callback data of «Jag tar det» on a task message."""
     return call.callback_data()["🙋 Jag tar det"]
+
+
+@cache
+def swedish() -> frozenset[str]:
+    """Every plain Swedish text the bot can say."""
+    with SV_PO.open("rb") as handle:
+        catalog = read_po(handle)
+    return frozenset(m.string for m in catalog if m.id and isinstance(m.string, str) and m.string)

@@ -4,11 +4,8 @@ declined volunteers and the volunteers' group chat. In Swedish, as people see it
 from __future__ import annotations
 
 import logging
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from bot.app import build_application
@@ -31,6 +28,7 @@ from tests.helpers import (
     claim_data,
     coordinator_with_area,
     resident,
+    swedish,
     volunteer,
 )
 
@@ -38,15 +36,6 @@ GROUP = -100
 WHEN = "måndag 23 november kl. 10.00"
 GIVE_BACK, DONE = "↩️ Lämna tillbaka", "✅ Klart"
 ERROR = "Något gick fel hos oss"
-SV_PO = Path(__file__).resolve().parent.parent / "locales" / "sv" / "LC_MESSAGES" / "messages.po"
-
-
-@cache
-def swedish() -> frozenset[str]:
-    """Every plain Swedish text the bot can say."""
-    with SV_PO.open("rb") as handle:
-        catalog = read_po(handle)
-    return frozenset(m.string for m in catalog if m.id and isinstance(m.string, str) and m.string)
 
 
 # --- helpers ------------------------------------------------------------------------------

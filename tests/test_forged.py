@@ -7,12 +7,9 @@ its service that this person may do it.
 from __future__ import annotations
 
 import logging
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from storage.models import AuditEntry, FollowUp, HelpRequest, VolunteerProfile
@@ -26,6 +23,7 @@ from tests.helpers import (
     claim_data,
     coordinator_with_area,
     resident,
+    swedish,
     volunteer,
 )
 
@@ -34,15 +32,6 @@ SECRETS = ("Storgatan", "070-123", "070 123", "0701234567")
 NOT_ALLOWED = "Tyvärr, det kan du inte göra."
 NEED_VETTING = "Du kan ta uppdrag när en samordnare har godkänt dig."
 ERROR = "Något gick fel hos oss"
-SV_PO = Path(__file__).resolve().parent.parent / "locales" / "sv" / "LC_MESSAGES" / "messages.po"
-
-
-@cache
-def swedish() -> frozenset[str]:
-    """Every plain Swedish text the bot can say."""
-    with SV_PO.open("rb") as handle:
-        catalog = read_po(handle)
-    return frozenset(m.string for m in catalog if m.id and isinstance(m.string, str) and m.string)
 
 
 def assert_kind(alert: str) -> None:

@@ -10,7 +10,7 @@ from bot.handlers.buttons import Refused, act
 from bot.services import people, vetting
 from bot.services.errors import NotAllowed, NotFound, NotOpen
 from bot.ui import keyboards, texts
-from bot.ui.callbacks import pattern
+from bot.ui.callbacks import decode, pattern
 from bot.ui.labels import LabelFilter
 
 
@@ -37,7 +37,8 @@ async def pending(update: Update, context: BotContext) -> None:
 async def decide(update: Update, context: BotContext) -> None:
     """Approve or turn down one volunteer, and tell them."""
     query = update.callback_query
-    approve = bool(query.data and query.data.startswith("vet:ok:"))
+    data = decode(query.data)
+    approve = data is not None and data.action == "ok"
     volunteer = await act(
         update,
         context,

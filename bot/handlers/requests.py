@@ -10,7 +10,7 @@ from bot.handlers.buttons import Refused, act
 from bot.services import requests
 from bot.services.views import Contact, Recipient, RequestView
 from bot.ui import keyboards, texts
-from bot.ui.callbacks import pattern
+from bot.ui.callbacks import decode, pattern
 
 
 async def _detail(
@@ -54,7 +54,8 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
 async def confirm_cancel(update: Update, context: BotContext) -> None:
     """Cancel the request; tell the volunteer, and update the task messages."""
     query = update.callback_query
-    if query.data and query.data.startswith("req:cancelno:"):
+    data = decode(query.data)
+    if data is not None and data.action == "cancelno":
         await query.answer()
         await query.edit_message_text(texts.kept())
         return

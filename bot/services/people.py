@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.services.errors import Duplicate, NotAllowed, NotFound, NotRegistered, NotSetUp
+from bot.services.errors import Duplicate, NotAllowed, NotFound, NotRegistered
 from bot.services.views import CATEGORIES, AreaView, PersonView, Recipient
 from storage.models import Area, Person, VolunteerProfile
 from storage.uow import UnitOfWork
@@ -21,6 +21,21 @@ async def refuse(
     log.warning("refused %s on %s for telegram user %s", action, target, actor_tg)
     await uow.audit.add(actor=actor_tg, action=action, target=target, allowed=False, at=now)
     return NotAllowed(action)
+
+
+def recipient_of(person: Person) -> Recipient:
+    """Who to tell, from a stored person."""
+    return Recipient(person.id, person.telegram_id, person.locale, person.first_name or "")
+
+
+async def require_role(
+    uow: UnitOfWork, telegram_id: int, role: str, action: str, target: str, now: datetime
+) -> Person:
+    """The person, if they have ``role``; otherwise the attempt is refused and audited."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None or role not in await uow.people.roles(person.id):
+        raise await refuse(uow, telegram_id, action, target, now)
+    return person
 
 
 async def view(uow: UnitOfWork, person: Person) -> PersonView:
@@ -107,14 +122,6 @@ async def areas(uow: UnitOfWork) -> list[AreaView]:
     return [AreaView(a.id, a.name) for a in await uow.areas.all()]
 
 
-async def require_areas(uow: UnitOfWork) -> list[AreaView]:
-    """All areas; NotSetUp when a coordinator has not added any yet."""
-    found = await areas(uow)
-    if not found:
-        raise NotSetUp("no areas")
-    return found
-
-
 async def _check_area(uow: UnitOfWork, area_id: int) -> None:
     if await uow.areas.get(area_id) is None:
         raise NotFound("area")
@@ -175,9 +182,9 @@ async def register_coordinator(
     uow: UnitOfWork, telegram_id: int, *, first_name: str, now: datetime
 ) -> PersonView:
     """A coordinator (granted by the CLI or settings) gives their name."""
-    person = await uow.people.by_telegram_id(telegram_id)
-    if person is None or "coordinator" not in await uow.people.roles(person.id):
-        raise await refuse(uow, telegram_id, "register_coordinator", "self", now)
+    person = await require_role(
+        uow, telegram_id, "coordinator", "register_coordinator", "self", now
+    )
     person.first_name = first_name
     person.onboarded_at = person.onboarded_at or now
     return await view(uow, person)
@@ -186,7 +193,7 @@ async def register_coordinator(
 async def coordinators(uow: UnitOfWork) -> list[Recipient]:
     """Every reachable coordinator."""
     return [
-        Recipient(p.id, p.telegram_id, p.locale, p.first_name or "")
+        recipient_of(p)
         for p in await uow.people.with_role("coordinator")
         if p.telegram_id is not None and not p.unreachable
     ]
@@ -210,9 +217,7 @@ async def add_coordinator(uow: UnitOfWork, telegram_id: int, now: datetime) -> P
 async def add_area(uow: UnitOfWork, actor_tg: int | None, name: str, now: datetime) -> AreaView:
     """Add an area. Coordinators only; ``actor_tg=None`` is the command line."""
     if actor_tg is not None:
-        actor = await uow.people.by_telegram_id(actor_tg)
-        if actor is None or "coordinator" not in await uow.people.roles(actor.id):
-            raise await refuse(uow, actor_tg, "add_area", name[:40], now)
+        await require_role(uow, actor_tg, "coordinator", "add_area", name[:40], now)
     clean = " ".join(name.split())
     if await uow.areas.by_name(clean):
         raise Duplicate(clean)

@@ -13,7 +13,7 @@ from bot.services.errors import (
     NotVetted,
     TimePassed,
 )
-from bot.services.people import coordinators, refuse, registered
+from bot.services.people import coordinators, recipient_of, refuse, registered
 from bot.services.views import (
     CATEGORIES,
     ClaimResult,
@@ -32,10 +32,6 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 ACTIVE = ("open", "claimed")
-
-
-def _recipient(person: Person) -> Recipient:
-    return Recipient(person.id, person.telegram_id, person.locale, person.first_name or "")
 
 
 async def _view(uow: UnitOfWork, req: HelpRequest) -> RequestView:
@@ -75,7 +71,7 @@ async def _audience(
     uow: UnitOfWork, req: HelpRequest, exclude: set[int]
 ) -> tuple[list[Recipient], list[int]]:
     volunteers = await uow.volunteers.matching(req.area_id, req.category, exclude=exclude)
-    return [_recipient(p) for p in volunteers], await uow.groups.all_chat_ids()
+    return [recipient_of(p) for p in volunteers], await uow.groups.all_chat_ids()
 
 
 async def _posts(uow: UnitOfWork, request_id: int, drop: bool = True) -> list[PostRef]:
@@ -177,8 +173,8 @@ async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetim
     posts = await _posts(uow, req.id, drop=False)
     return ClaimResult(
         request=await _view(uow, req),
-        volunteer=_recipient(volunteer),
-        resident=_recipient(resident),
+        volunteer=recipient_of(volunteer),
+        resident=recipient_of(resident),
         contact=Contact(resident.first_name or "", resident.address, resident.phone),
         other_posts=posts,
     )
@@ -233,7 +229,7 @@ async def complete(
     await _event(uow, req, "done", volunteer.id, now)
     resident = await uow.people.get(req.resident_id)
     assert resident is not None
-    return CloseResult(await _view(uow, req), _recipient(resident), _recipient(volunteer))
+    return CloseResult(await _view(uow, req), recipient_of(resident), recipient_of(volunteer))
 
 
 async def give_back(
@@ -256,7 +252,7 @@ async def give_back(
     assert resident is not None
     volunteers, groups = await _audience(uow, req, exclude={volunteer.id, resident.id})
     return GiveBackResult(
-        await _view(uow, req), _recipient(resident), _recipient(volunteer), volunteers, groups
+        await _view(uow, req), recipient_of(resident), recipient_of(volunteer), volunteers, groups
     )
 
 
@@ -281,8 +277,8 @@ async def cancel(uow: UnitOfWork, telegram_id: int, request_id: int, now: dateti
     posts = await _posts(uow, req.id)
     return CloseResult(
         await _view(uow, req),
-        _recipient(resident),
-        _recipient(volunteer) if volunteer else None,
+        recipient_of(resident),
+        recipient_of(volunteer) if volunteer else None,
         posts,
     )
 
@@ -326,4 +322,4 @@ async def detail(
             allowed=True,
             at=now,
         )
-    return await _view(uow, req), _recipient(volunteer) if volunteer else None, contact
+    return await _view(uow, req), recipient_of(volunteer) if volunteer else None, contact

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.errors import NotFound, NotOpen
-from bot.services.people import registered
+from bot.services.people import recipient_of, registered
 from bot.services.schedule import occurrences
 from bot.services.views import Recipient
 from storage.place_models import Activity, SignUp
@@ -114,4 +114,4 @@ async def cancel(
     waiting.status = "confirmed"
     moved_up = await uow.people.get(waiting.person_id)
     assert moved_up is not None
-    return Recipient(moved_up.id, moved_up.telegram_id, moved_up.locale, moved_up.first_name or "")
+    return recipient_of(moved_up)

@@ -5,24 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.services.errors import NotFound, NotOpen
-from bot.services.people import refuse
+from bot.services.people import recipient_of, require_role
 from bot.services.views import CATEGORIES, PendingVolunteer, Recipient
-from storage.models import Person, VolunteerGroup
+from storage.models import VolunteerGroup
 from storage.uow import UnitOfWork
-
-
-async def _coordinator(
-    uow: UnitOfWork, telegram_id: int, action: str, target: str, now: datetime
-) -> Person:
-    person = await uow.people.by_telegram_id(telegram_id)
-    if person is None or "coordinator" not in await uow.people.roles(person.id):
-        raise await refuse(uow, telegram_id, action, target, now)
-    return person
 
 
 async def pending(uow: UnitOfWork, telegram_id: int, now: datetime) -> list[PendingVolunteer]:
     """Volunteers waiting for vetting, oldest first. Coordinators only."""
-    await _coordinator(uow, telegram_id, "list_pending", "volunteers", now)
+    await require_role(uow, telegram_id, "coordinator", "list_pending", "volunteers", now)
     names = {a.id: a.name for a in await uow.areas.all()}
     result = []
     for person, profile in await uow.volunteers.pending():
@@ -45,7 +36,9 @@ async def decide(
 ) -> Recipient:
     """Approve (a check was done, by whom and when) or decline a volunteer; returns them."""
     action = "approve" if approve else "decline"
-    coordinator = await _coordinator(uow, telegram_id, action, f"person:{person_id}", now)
+    coordinator = await require_role(
+        uow, telegram_id, "coordinator", action, f"person:{person_id}", now
+    )
     profile = await uow.volunteers.profile(person_id)
     volunteer = await uow.people.get(person_id)
     if profile is None or volunteer is None:
@@ -57,14 +50,14 @@ async def decide(
     await uow.audit.add(
         actor=telegram_id, action=action, target=f"person:{person_id}", allowed=True, at=now
     )
-    return Recipient(
-        volunteer.id, volunteer.telegram_id, volunteer.locale, volunteer.first_name or ""
-    )
+    return recipient_of(volunteer)
 
 
 async def link_group(uow: UnitOfWork, telegram_id: int, chat_id: int, now: datetime) -> None:
     """Post new tasks to this volunteers' group chat too. Coordinators only."""
-    coordinator = await _coordinator(uow, telegram_id, "link_group", f"chat:{chat_id}", now)
+    coordinator = await require_role(
+        uow, telegram_id, "coordinator", "link_group", f"chat:{chat_id}", now
+    )
     await uow.groups.link(
         VolunteerGroup(chat_id=chat_id, linked_by_id=coordinator.id, linked_at=now)
     )
@@ -72,5 +65,5 @@ async def link_group(uow: UnitOfWork, telegram_id: int, chat_id: int, now: datet
 
 async def unlink_group(uow: UnitOfWork, telegram_id: int, chat_id: int, now: datetime) -> None:
     """Stop posting tasks to this group chat. Coordinators only."""
-    await _coordinator(uow, telegram_id, "unlink_group", f"chat:{chat_id}", now)
+    await require_role(uow, telegram_id, "coordinator", "unlink_group", f"chat:{chat_id}", now)
     await uow.groups.unlink(chat_id)

@@ -15,9 +15,7 @@ CATEGORIES: tuple[str, ...] = (
     "phone",
     "other",
 )
-ROLES: tuple[str, ...] = ("resident", "volunteer", "coordinator")
 SCORES: tuple[str, ...] = ("good", "ok", "bad")
-PRECISIONS: tuple[str, ...] = ("exact", "part", "day", "none")
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,6 @@ class PersonView:
     paused: bool = False
     volunteer_areas: tuple[AreaView, ...] = ()
     skills: tuple[str, ...] = ()
-
-    def recipient(self) -> Recipient:
-        return Recipient(self.id, self.telegram_id, self.locale, self.first_name or "")
 
 
 @dataclass(frozen=True)

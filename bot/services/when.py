@@ -199,11 +199,9 @@ def parse_on_day(text: str, day: date, tz: ZoneInfo) -> When | None:
     return for_day(day, part, tz) if part else None
 
 
-def part_of(when: When) -> str | None:
-    """Which part of the day a stored 'part' time stands for."""
+def part_of(when: When, tz: ZoneInfo | None = None) -> str | None:
+    """Which part of the day a stored 'part' time stands for (read in ``tz`` if given)."""
     if when.precision != "part" or when.at is None:
         return None
-    for part, hour in PARTS.items():
-        if when.at.hour == hour:
-            return part
-    return None
+    hour = (when.at.astimezone(tz) if tz else when.at).hour
+    return next((part for part, start in PARTS.items() if start == hour), None)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, _, format_clock, format_day
 from bot.services.views import When
+from bot.services.when import part_of
 
 CATEGORY_NAMES: dict[str, str] = {
     "shopping": N_("Shopping"),
@@ -51,12 +52,9 @@ def when(value: When, tz: ZoneInfo) -> str:
         return _("{day} {clock}").format(
             day=format_day(local.date()), clock=format_clock(local, tz)
         )
-    if value.precision == "part":
-        for part, hour in (("morning", 10), ("afternoon", 14), ("evening", 18)):
-            if local.hour == hour:
-                return _("{day}, {part}").format(
-                    day=format_day(local.date()), part=_(PART_NAMES[part])
-                )
+    part = part_of(value, tz)
+    if part is not None:
+        return _("{day}, {part}").format(day=format_day(local.date()), part=_(PART_NAMES[part]))
     return format_day(local.date())
 
 

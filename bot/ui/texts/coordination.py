@@ -142,10 +142,6 @@ def cli_coordinator_added(telegram_id: int) -> str:
     return _("{telegram_id} is now a coordinator.").format(telegram_id=telegram_id)
 
 
-def cli_area_added(name: str) -> str:
-    return _("The area {name} is added.").format(name=name)
-
-
 def cli_area_exists(name: str) -> str:
     return _("There is already an area called {name}.").format(name=name)
 
