@@ -23,6 +23,7 @@ from bot.handlers import coordinator, errors, lifecycle, menu, requests, tasks
 from bot.i18n import Catalogs
 from bot.notifier import Notifier
 from bot.persistence import SqlPersistence
+from bot.services.reminders import ReminderPolicy
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
@@ -84,6 +85,9 @@ def build_application(
     data.uow = uow
     data.catalogs = catalogs
     data.tz = ZoneInfo(settings.timezone)
+    data.reminder_policy = ReminderPolicy.parse(
+        settings.reminder_evening_at, settings.reminder_hours_before
+    )
     data.notifier = Notifier(
         app.bot, catalogs, uow, forget=lambda chat_id: data.locales.pop(chat_id, None)
     )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Catalogs
+from bot.services.reminders import ReminderPolicy
 from bot.settings import Settings
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -32,6 +33,7 @@ class BotData:
     catalogs: Catalogs
     notifier: Notifier
     tz: ZoneInfo
+    reminder_policy: ReminderPolicy
     clock: Callable[[], datetime]
     locales: dict[int, str]
 

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # Messages per second for all outgoing traffic (Telegram allows about 30); 0 turns the
     # limiter off, which only tests and benchmarks should do.
     outgoing_rate: float = 29
+    # Meeting-place reminders: the evening before at this local time, and this many hours
+    # before the start. The dispatcher looks for due reminders every few seconds.
+    reminder_evening_at: str = "18:00"
+    reminder_hours_before: float = 2
+    reminder_poll_seconds: float = 15
     details_max_chars: int = 1000
     name_max_chars: int = 60
     address_max_chars: int = 200
@@ -42,6 +47,14 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip().startswith("["):
             return [int(part) for part in re.split(r"[,\s]+", value.strip()) if part]
         return value
+
+    @field_validator("reminder_evening_at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        hours, _, minutes = value.strip().replace(".", ":").partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+            raise ValueError("reminder_evening_at must look like 18:00")
+        return f"{int(hours):02d}:{int(minutes):02d}"
 
     @field_validator("default_locale")
     @classmethod

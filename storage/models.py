@@ -62,6 +62,8 @@ class Person(Base):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The person asked not to get meeting-place reminders.
+    reminders_off: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -143,6 +145,10 @@ class HelpRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Company to a meeting place: the sign-up (one date of an activity) this request is for.
+    signup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signups.id", ondelete="SET NULL"), index=True
+    )
 
 
 class RequestEvent(Base):

@@ -127,6 +127,7 @@ class Reminder(Base):
     """A message due at a time: a database row first, sent once by the dispatcher."""
 
     __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("signup_id", "kind", name="uq_reminders_signup_kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signup_id: Mapped[int | None] = mapped_column(ForeignKey("signups.id", ondelete="CASCADE"))

@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.place_repositories import CatalogueRepo, PlaceRepo
+from storage.reminder_repositories import ReminderRepo
 from storage.repositories import (
     AreaRepo,
     AuditRepo,
@@ -47,6 +48,7 @@ class UnitOfWork:
     audit: AuditRepo
     places: PlaceRepo
     catalogue: CatalogueRepo
+    reminders: ReminderRepo
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -73,6 +75,7 @@ class UnitOfWork:
         self.audit = AuditRepo(session)
         self.places = PlaceRepo(session)
         self.catalogue = CatalogueRepo(session)
+        self.reminders = ReminderRepo(session)
         return self
 
     async def __aexit__(

@@ -59,7 +59,7 @@ async def test_the_waiting_list_moves_up_when_someone_cancels(uow):
     third = await _sign(uow, 103)
     assert (third.status, third.waiting_position) == ("waiting", 2)
     async with uow() as work:
-        moved_up = await signups.cancel(work, 101, 1, TUESDAY, NOW)
+        moved_up = await signups.cancel(work, 101, 1, TUESDAY, NOW, TZ)
     assert moved_up is not None and moved_up.telegram_id == 102
     assert (await _sign(uow, 102)).status == "confirmed"
     assert (await _sign(uow, 103)).waiting_position == 1
@@ -84,4 +84,4 @@ async def test_dates_that_cannot_be_booked_are_refused(uow, when):
 async def test_cancelling_without_a_seat_is_not_found(uow):
     async with uow() as work:
         with pytest.raises(NotFound):
-            await signups.cancel(work, 101, 1, TUESDAY, NOW)
+            await signups.cancel(work, 101, 1, TUESDAY, NOW, TZ)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.errors import NotFound, NotOpen
 from bot.services.people import recipient_of, registered
+from bot.services.reminders import ReminderPolicy, plan, unplan
 from bot.services.schedule import occurrences
 from bot.services.views import Recipient
 from storage.place_models import Activity, SignUp
@@ -63,6 +64,7 @@ async def sign_up(
     occurs_at: datetime,
     now: datetime,
     tz: ZoneInfo,
+    policy: ReminderPolicy | None = None,
 ) -> SignUpView:
     """Take a seat if one is free, else a place on the waiting list. Asking twice is harmless.
 
@@ -92,11 +94,19 @@ async def sign_up(
             )
         )
     await uow.session.flush()
+    if status == "confirmed":
+        await plan(uow, signup, now, tz, policy or ReminderPolicy())
     return SignUpView(activity_id, occurs_at, status, await _position(uow, signup))
 
 
 async def cancel(
-    uow: UnitOfWork, telegram_id: int, activity_id: int, occurs_at: datetime, now: datetime
+    uow: UnitOfWork,
+    telegram_id: int,
+    activity_id: int,
+    occurs_at: datetime,
+    now: datetime,
+    tz: ZoneInfo,
+    policy: ReminderPolicy | None = None,
 ) -> Recipient | None:
     """Give up a seat (or a waiting place). Returns whoever moved up from the waiting list."""
     person = await registered(uow, telegram_id)
@@ -106,12 +116,14 @@ async def cancel(
         raise NotFound("signup")
     was_confirmed = signup.status == "confirmed"
     signup.status = "cancelled"
+    await unplan(uow, signup)
     if not was_confirmed or occurs_at <= now:
         return None
     waiting = await uow.places.first_waiting(activity_id, occurs_at)
     if waiting is None:
         return None
     waiting.status = "confirmed"
+    await plan(uow, waiting, now, tz, policy or ReminderPolicy())
     moved_up = await uow.people.get(waiting.person_id)
     assert moved_up is not None
     return recipient_of(moved_up)

@@ -19,8 +19,37 @@ ACTIONS: dict[str, frozenset[str]] = {
     "fu": frozenset({"good", "ok", "bad"}),
     # Multi-select steps of onboarding.
     "ob": frozenset({"area", "skill", "done", "back", "cancel"}),
+    # Residents finding meeting places: an activity, or one date of it (``id:epoch-minutes``).
+    "pl": frozenset(
+        {"more", "show", "dates", "go", "ics", "nogo", "nogoyes", "company", "venue", "list"}
+    ),
+    # Coordinators keeping the list of meeting places.
+    "pa": frozenset(
+        {
+            "place",
+            "act",
+            "new",
+            "newact",
+            "edit",
+            "editact",
+            "field",
+            "afield",
+            "toggle",
+            "page",
+            "date",
+            "cdate",
+            "call",
+            "yes",
+            "no",
+            "back",
+        }
+    ),
+    # Reminders: turn them off (or on again) from the reminder itself.
+    "rem": frozenset({"off", "on"}),
 }
-_DATA = re.compile(r"^([a-z]{1,8}):([a-z]{1,12})(?::([0-9]{1,12}|[a-z]{1,16}))?$")
+_DATA = re.compile(
+    r"^([a-z]{1,8}):([a-z]{1,12})(?::([0-9]{1,12}|[a-z]{1,16})(?::([0-9]{1,12}))?)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +57,8 @@ class Callback:
     scope: str
     action: str
     arg: str | None = None
+    # A second number, e.g. the date of an activity as minutes since the epoch.
+    arg2: str | None = None
 
     @property
     def id(self) -> int:
@@ -36,10 +67,21 @@ class Callback:
             raise ValueError("no id")
         return int(self.arg)
 
+    @property
+    def id2(self) -> int:
+        """The second numeric argument; ValueError when there is none."""
+        if self.arg2 is None:
+            raise ValueError("no second id")
+        return int(self.arg2)
 
-def encode(scope: str, action: str, arg: int | str | None = None) -> str:
+
+def encode(
+    scope: str, action: str, arg: int | str | None = None, arg2: int | None = None
+) -> str:
     """Build callback data; refuses anything the decoder would not accept."""
     data = f"{scope}:{action}" if arg is None else f"{scope}:{action}:{arg}"
+    if arg2 is not None:
+        data = f"{data}:{arg2}"
     if decode(data) is None:
         raise ValueError(f"bad callback data {data!r}")
     return data
@@ -52,10 +94,10 @@ def decode(data: str | None) -> Callback | None:
     match = _DATA.match(data)
     if not match:
         return None
-    scope, action, arg = match.groups()
+    scope, action, arg, arg2 = match.groups()
     if action not in ACTIONS.get(scope, frozenset()):
         return None
-    return Callback(scope, action, arg)
+    return Callback(scope, action, arg, arg2)
 
 
 # Scopes whose buttons always refer to a numbered object.
@@ -68,5 +110,5 @@ def pattern(scope: str, *actions: str) -> str:
     Anything else (a missing or non-numeric id, say) falls through to the stale-button answer.
     """
     names = "|".join(sorted(actions or ACTIONS[scope]))
-    arg = ":[0-9]{1,12}" if scope in _NUMBERED else "(?::[0-9a-z]{1,16})?"
+    arg = ":[0-9]{1,12}" if scope in _NUMBERED else "(?::[0-9a-z]{1,16}(?::[0-9]{1,12})?)?"
     return rf"^{scope}:(?:{names}){arg}$"
