@@ -17,9 +17,19 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import scheduler
 from bot.context import BotContext, BotData
-from bot.conversations import add_area, followup, give_back, onboarding, request_help
-from bot.handlers import coordinator, errors, lifecycle, menu, requests, tasks
+from bot.conversations import (
+    add_area,
+    find_place,
+    followup,
+    give_back,
+    manage_activities,
+    manage_places,
+    onboarding,
+    request_help,
+)
+from bot.handlers import coordinator, errors, lifecycle, menu, reminders, requests, tasks
 from bot.i18n import Catalogs
 from bot.notifier import Notifier
 from bot.persistence import SqlPersistence
@@ -34,7 +44,12 @@ log = logging.getLogger(__name__)
 LOCALE, GATE, AFTER = -2, -1, 100
 
 
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    await scheduler.start(app)
+
+
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    await scheduler.stop(app)
     await app.bot_data.engine.dispose()
 
 
@@ -60,6 +75,7 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .persistence(SqlPersistence(uow))
+        .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
     if settings.telegram_file_url:
@@ -103,13 +119,23 @@ def build_application(
     tasks.register(app)
     requests.register(app)
     coordinator.register(app)
+    reminders.register(app)
     # Conversations. Those entered by a button come first, so a catch-all for old buttons in
     # another conversation's step never swallows them; onboarding, which owns /start, is last.
     with warnings.catch_warnings():
         # Our conversations mix message steps and inline-button steps on purpose, so PTB's
         # note that buttons are not tracked per message does not apply.
         warnings.filterwarnings("ignore", message="If 'per_message=False'")
-        for conversation in (give_back, followup, request_help, add_area, onboarding):
+        for conversation in (
+            give_back,
+            followup,
+            manage_activities,
+            manage_places,
+            find_place,
+            request_help,
+            add_area,
+            onboarding,
+        ):
             app.add_handler(conversation.build(timeout))
     menu.register(app)
     # Last in line: whatever nobody else took gets a kind answer.

@@ -7,7 +7,8 @@ from types import TracebackType
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.place_repositories import CatalogueRepo, PlaceRepo
+from storage.catalogue_repositories import CatalogueRepo
+from storage.place_repositories import PlaceRepo
 from storage.reminder_repositories import ReminderRepo
 from storage.repositories import (
     AreaRepo,

@@ -101,10 +101,12 @@ class Harness:
     async def send(self, user_id: int, text: str) -> None:
         await self.feed(self.updates.message(user_id, text))
 
-    async def press(self, user_id: int, data: str, message_id: int = 1,
-                    chat_id: int | None = None) -> None:
-        await self.feed(self.updates.callback(user_id, data, message_id=message_id,
-                                              chat_id=chat_id))
+    async def press(
+        self, user_id: int, data: str, message_id: int = 1, chat_id: int | None = None
+    ) -> None:
+        await self.feed(
+            self.updates.callback(user_id, data, message_id=message_id, chat_id=chat_id)
+        )
 
     def last(self, chat_id: int) -> Any:
         return self.request.last(chat_id)
@@ -113,8 +115,11 @@ class Harness:
         return [c.text for c in self.request.sent(chat_id)]
 
     def alerts(self) -> list[str]:
-        return [str(c.params.get("text", "")) for c in self.request.calls
-                if c.method == "answerCallbackQuery"]
+        return [
+            str(c.params.get("text", ""))
+            for c in self.request.calls
+            if c.method == "answerCallbackQuery"
+        ]
 
 
 @pytest.fixture

@@ -11,9 +11,15 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 5000
-BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Hjälpsam", "username": "hjalpsam_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
+BOT_USER = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Hjälpsam",
+    "username": "hjalpsam_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 TOKEN = "123456789:AAHfakeFAKEfakeFAKEfakeFAKEfake_123"
 
 
@@ -46,8 +52,12 @@ class Call:
         markup = self.params.get("reply_markup") or {}
         if isinstance(markup, str):
             markup = json.loads(markup)
-        return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", [])
-                for b in row if "callback_data" in b}
+        return {
+            b["text"]: b["callback_data"]
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+            if "callback_data" in b
+        }
 
 
 @dataclass
@@ -68,10 +78,16 @@ class RecordingRequest(BaseRequest):
     def read_timeout(self) -> float | None:
         return 1.0
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = None, write_timeout: Any = None,
-                         connect_timeout: Any = None, pool_timeout: Any = None
-                         ) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = Call(name, params)
@@ -79,9 +95,13 @@ class RecordingRequest(BaseRequest):
             self.calls.append(call)
         chat_id = call.chat_id
         if chat_id is not None and chat_id in self.blocked:
-            return 403, json.dumps({"ok": False, "error_code": 403,
-                                    "description": "Forbidden: bot was blocked by the user"}
-                                   ).encode()
+            return 403, json.dumps(
+                {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                }
+            ).encode()
         return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
@@ -92,16 +112,22 @@ class RecordingRequest(BaseRequest):
         if name in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto", "sendVoice"):
             chat_id = int(params.get("chat_id", 0))
             message_id = int(params.get("message_id") or next(self._ids))
-            return {"message_id": message_id, "date": 1_790_000_000,
-                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-                    "text": params.get("text", "")}
+            return {
+                "message_id": message_id,
+                "date": 1_790_000_000,
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+                "text": params.get("text", ""),
+            }
         return True
 
     # --- reading what was sent ---------------------------------------------------------
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
-        return [c for c in self.calls
-                if c.method == method and (chat_id is None or c.chat_id == chat_id)]
+        return [
+            c
+            for c in self.calls
+            if c.method == method and (chat_id is None or c.chat_id == chat_id)
+        ]
 
     def last(self, chat_id: int) -> Call:
         sent = self.sent(chat_id)
@@ -121,54 +147,92 @@ class Updates:
 
     @staticmethod
     def user(user_id: int, first_name: str = "Test", language_code: str = "sv") -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": first_name,
-                "language_code": language_code}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
 
-    def message(self, user_id: int, text: str | None = None, *, chat_id: int | None = None,
-                **extra: Any) -> dict[str, Any]:
+    def message(
+        self, user_id: int, text: str | None = None, *, chat_id: int | None = None, **extra: Any
+    ) -> dict[str, Any]:
         chat = chat_id if chat_id is not None else user_id
         message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": 1_790_000_000,
-            "chat": {"id": chat, "type": "private" if chat > 0 else "group",
-                     **({"title": "Volontärer"} if chat < 0 else {})},
+            "message_id": next(self._message_ids),
+            "date": 1_790_000_000,
+            "chat": {
+                "id": chat,
+                "type": "private" if chat > 0 else "group",
+                **({"title": "Volontärer"} if chat < 0 else {}),
+            },
             "from": self.user(user_id),
         }
         if text is not None:
             message["text"] = text
             if text.startswith("/"):
                 command = text.split()[0]
-                message["entities"] = [{"type": "bot_command", "offset": 0,
-                                        "length": len(command)}]
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(command)}
+                ]
         message.update(extra)
         return {"update_id": next(self._update_ids), "message": message}
 
-    def callback(self, user_id: int, data: str, *, message_id: int = 1,
-                 chat_id: int | None = None) -> dict[str, Any]:
+    def callback(
+        self, user_id: int, data: str, *, message_id: int = 1, chat_id: int | None = None
+    ) -> dict[str, Any]:
         chat = chat_id if chat_id is not None else user_id
-        return {"update_id": next(self._update_ids), "callback_query": {
-            "id": str(next(self._update_ids)), "from": self.user(user_id),
-            "chat_instance": "ci", "data": data,
-            "message": {"message_id": message_id, "date": 1_790_000_000,
-                        "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
-                        "from": BOT_USER, "text": "…"},
-        }}
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": self.user(user_id),
+                "chat_instance": "ci",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 1_790_000_000,
+                    "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+                    "from": BOT_USER,
+                    "text": "…",
+                },
+            },
+        }
 
     def sticker(self, user_id: int) -> dict[str, Any]:
-        return self.message(user_id, sticker={
-            "file_id": "s1", "file_unique_id": "s1u", "type": "regular", "width": 512,
-            "height": 512, "is_animated": False, "is_video": False})
+        return self.message(
+            user_id,
+            sticker={
+                "file_id": "s1",
+                "file_unique_id": "s1u",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            },
+        )
 
     def photo(self, user_id: int) -> dict[str, Any]:
-        return self.message(user_id, photo=[{"file_id": "p1", "file_unique_id": "p1u",
-                                             "width": 90, "height": 90}])
+        return self.message(
+            user_id, photo=[{"file_id": "p1", "file_unique_id": "p1u", "width": 90, "height": 90}]
+        )
 
     def voice(self, user_id: int) -> dict[str, Any]:
-        return self.message(user_id, voice={"file_id": "v1", "file_unique_id": "v1u",
-                                            "duration": 3, "mime_type": "audio/ogg"})
+        return self.message(
+            user_id,
+            voice={
+                "file_id": "v1",
+                "file_unique_id": "v1u",
+                "duration": 3,
+                "mime_type": "audio/ogg",
+            },
+        )
 
     def contact(self, user_id: int, phone: str) -> dict[str, Any]:
-        return self.message(user_id, contact={"phone_number": phone, "first_name": "Anna",
-                                              "user_id": user_id})
+        return self.message(
+            user_id, contact={"phone_number": phone, "first_name": "Anna", "user_id": user_id}
+        )
 
 
 def to_update(data: dict[str, Any], bot: Any) -> Update:

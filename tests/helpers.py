@@ -23,9 +23,14 @@ async def coordinator_with_area(h: Any, *areas: str) -> None:
         await h.send(COORDINATOR, name)
 
 
-async def volunteer(h: Any, user_id: int = VOLUNTEER, name: str = "Erik",
-                    area_ids: tuple[int, ...] = (1,), skills: tuple[str, ...] = ("shopping",),
-                    approve: bool = True) -> None:
+async def volunteer(
+    h: Any,
+    user_id: int = VOLUNTEER,
+    name: str = "Erik",
+    area_ids: tuple[int, ...] = (1,),
+    skills: tuple[str, ...] = ("shopping",),
+    approve: bool = True,
+) -> None:
     """A volunteer signs up (and, by default, a coordinator approves them)."""
     await h.send(user_id, "/start")
     await h.send(user_id, "Svenska")
@@ -44,8 +49,13 @@ async def volunteer(h: Any, user_id: int = VOLUNTEER, name: str = "Erik",
         await h.press(COORDINATOR, f"vet:ok:{person_id}")
 
 
-async def resident(h: Any, user_id: int = RESIDENT, name: str = "Anna", area: str = "Centrum",
-                   phone: str | None = "070-123 45 67") -> None:
+async def resident(
+    h: Any,
+    user_id: int = RESIDENT,
+    name: str = "Anna",
+    area: str = "Centrum",
+    phone: str | None = "070-123 45 67",
+) -> None:
     """A resident signs up with address and phone."""
     await h.send(user_id, "/start")
     await h.send(user_id, "Svenska")
@@ -57,8 +67,9 @@ async def resident(h: Any, user_id: int = RESIDENT, name: str = "Anna", area: st
     await h.send(user_id, "✅ Ja, det är okej")
 
 
-async def ask_for_shopping(h: Any, user_id: int = RESIDENT, when: str = "imorgon kl 10",
-                           details: str = "Mjölk och bröd") -> None:
+async def ask_for_shopping(
+    h: Any, user_id: int = RESIDENT, when: str = "imorgon kl 10", details: str = "Mjölk och bröd"
+) -> None:
     """The resident asks for help with shopping and sends it."""
     await h.send(user_id, "🙋 Be om hjälp")
     await h.send(user_id, "🛒 Handla")

@@ -9,6 +9,7 @@ async def test_adding_oster_twice_in_another_case_is_a_kind_no(harness):
     await h.send(COORDINATOR, "➕ Lägg till område")
     await h.send(COORDINATOR, "öster")
     assert h.last(COORDINATOR).text == (
-        "Det finns redan ett område som heter öster. Skriv ett annat namn.")
+        "Det finns redan ett område som heter öster. Skriv ett annat namn."
+    )
     async with h.uow() as uow:
         assert [a.name for a in await uow.areas.all()] == ["Öster"]

@@ -17,14 +17,24 @@ def _run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProc
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("HJALPSAM_")}
     full_env.update(env)
     full_env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=full_env, cwd=cwd,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=full_env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize(("token", "expected"), [
-    ("", "Det finns ingen bot-token. Skaffa en hos @BotFather"),
-    ("not-a-token", "Bot-token ser inte rätt ut. Kopiera den igen från @BotFather"),
-])
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("", "Det finns ingen bot-token. Skaffa en hos @BotFather"),
+        ("not-a-token", "Bot-token ser inte rätt ut. Kopiera den igen från @BotFather"),
+    ],
+)
 def test_run_without_a_good_token_says_how_to_get_one(tmp_path, token, expected):
     result = _run("run", env={"HJALPSAM_TELEGRAM_TOKEN": token}, cwd=tmp_path)
     assert result.returncode == 2
@@ -34,15 +44,20 @@ def test_run_without_a_good_token_says_how_to_get_one(tmp_path, token, expected)
 
 
 def test_run_when_telegram_cannot_be_reached_is_one_clear_line(tmp_path):
-    result = _run("run", env={
-        "HJALPSAM_TELEGRAM_TOKEN": "123456789:AAHfakeFAKEfakeFAKEfakeFAKEfake_123",
-        "HJALPSAM_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
-        "HJALPSAM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
-    }, cwd=tmp_path)
+    result = _run(
+        "run",
+        env={
+            "HJALPSAM_TELEGRAM_TOKEN": "123456789:AAHfakeFAKEfakeFAKEfakeFAKEfake_123",
+            "HJALPSAM_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+            "HJALPSAM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+        },
+        cwd=tmp_path,
+    )
     assert result.returncode == 3
     assert result.stderr.strip() == (
         "Kan inte nå Telegram på http://127.0.0.1:9/bot. Kontrollera nätverket, eller "
-        "HJALPSAM_TELEGRAM_API_URL om du använder en egen Bot API-server.")
+        "HJALPSAM_TELEGRAM_API_URL om du använder en egen Bot API-server."
+    )
 
 
 def test_malformed_setting_is_one_clear_line(tmp_path):
@@ -64,9 +79,16 @@ def test_admin_commands_upgrade_and_write_the_database(tmp_path):
     assert again.stdout.strip() == "Det finns redan ett område som heter centrum."
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
-        roles = conn.execute(text(
-            "SELECT r.role FROM roles r JOIN people p ON p.id = r.person_id "
-            "WHERE p.telegram_id = 4242")).scalars().all()
+        roles = (
+            conn.execute(
+                text(
+                    "SELECT r.role FROM roles r JOIN people p ON p.id = r.person_id "
+                    "WHERE p.telegram_id = 4242"
+                )
+            )
+            .scalars()
+            .all()
+        )
         areas = conn.execute(text("SELECT name FROM areas")).scalars().all()
     engine.dispose()
     assert roles == ["coordinator"] and areas == ["Centrum"]

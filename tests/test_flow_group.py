@@ -27,8 +27,12 @@ async def test_claim_in_group_without_private_chat_is_undone_and_explained(harne
     assert offer.text.startswith("Ny förfrågan i Centrum")
     h.request.blocked.add(VOLUNTEER)  # Erik has blocked the bot's private chat
     h.request.clear()
-    await h.press(VOLUNTEER, offer.callback_data()["🙋 Jag tar det"],
-                  message_id=offer.params.get("message_id", 1), chat_id=GROUP)
+    await h.press(
+        VOLUNTEER,
+        offer.callback_data()["🙋 Jag tar det"],
+        message_id=offer.params.get("message_id", 1),
+        chat_id=GROUP,
+    )
     assert h.alerts()[-1].startswith("Jag kunde inte skicka adressen till dig.")
     assert h.request.sent(RESIDENT) == []  # Anna is not told that someone is coming
     async with h.uow() as uow:

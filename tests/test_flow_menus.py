@@ -28,12 +28,13 @@ STRANGER = 555
 START_FIRST = "Hej! Skriv /start för att börja."
 NOT_UNDERSTOOD = "Förlåt, det förstod jag inte. Välj gärna i menyn här nedanför."
 STALE = "Den knappen fungerar inte längre"
-RESIDENT_MENU = ["🙋 Be om hjälp", "📋 Mina förfrågningar", "❓ Hjälp"]
+RESIDENT_MENU = ["🙋 Be om hjälp", "☕ Hitta mötesplats", "📋 Mina förfrågningar", "❓ Hjälp"]
 PAUSE, RESUME = "⏸ Pausa uppdrag", "▶️ Starta uppdrag igen"
 
 
-async def ask(h: Harness, category: str, when: str = "imorgon kl 10",
-              details: str | None = None) -> int:
+async def ask(
+    h: Harness, category: str, when: str = "imorgon kl 10", details: str | None = None
+) -> int:
     """Anna asks for help of a kind; returns the new request's id."""
     await h.send(RESIDENT, "🙋 Be om hjälp")
     await h.send(RESIDENT, category)
@@ -43,8 +44,11 @@ async def ask(h: Harness, category: str, when: str = "imorgon kl 10",
     await h.send(RESIDENT, "✅ Skicka")
     assert h.last(RESIDENT).text.startswith("Tack!"), h.last(RESIDENT).text
     async with h.uow() as uow:
-        return (await uow.session.execute(
-            select(HelpRequest.id).order_by(HelpRequest.id.desc()))).scalars().first()
+        return (
+            (await uow.session.execute(select(HelpRequest.id).order_by(HelpRequest.id.desc())))
+            .scalars()
+            .first()
+        )
 
 
 def with_buttons(h: Harness, chat_id: int) -> list[Any]:
@@ -52,6 +56,7 @@ def with_buttons(h: Harness, chat_id: int) -> list[Any]:
 
 
 # --- /mina -----------------------------------------------------------------------------------
+
 
 async def test_mina_for_a_resident_lists_states_in_swedish(harness: Harness) -> None:
     h = harness
@@ -62,7 +67,8 @@ async def test_mina_for_a_resident_lists_states_in_swedish(harness: Harness) -> 
     h.request.clear()
     await h.send(RESIDENT, "/mina")
     assert h.last(RESIDENT).text == (
-        "Du har inga förfrågningar än. Tryck på «Be om hjälp» för att göra en.")
+        "Du har inga förfrågningar än. Tryck på «Be om hjälp» för att göra en."
+    )
     assert h.last(RESIDENT).buttons() == RESIDENT_MENU
 
     done = await ask(h, "🛒 Handla")
@@ -120,7 +126,8 @@ async def test_mina_for_a_volunteer_lists_held_tasks(harness: Harness) -> None:
     h.request.clear()
     await h.send(VOLUNTEER, "/mina")
     assert h.last(VOLUNTEER).text == (
-        "Du har inga uppdrag just nu. Nya uppdrag kommer hit som meddelanden.")
+        "Du har inga uppdrag just nu. Nya uppdrag kommer hit som meddelanden."
+    )
     assert h.last(VOLUNTEER).buttons() == ["📋 Mina uppdrag", PAUSE, "❓ Hjälp"]
 
     await ask_for_shopping(h)
@@ -130,8 +137,9 @@ async def test_mina_for_a_volunteer_lists_held_tasks(harness: Harness) -> None:
     h.request.clear()
     await h.send(VOLUNTEER, "📋 Mina uppdrag")
     sent = h.request.sent(VOLUNTEER)
-    assert sent[0].text == ("Du har 1 uppdrag:\n\n"
-                            "• Handla, måndag 23 november kl. 10.00 – en volontär kommer")
+    assert sent[0].text == (
+        "Du har 1 uppdrag:\n\n• Handla, måndag 23 november kl. 10.00 – en volontär kommer"
+    )
     tasks = with_buttons(h, VOLUNTEER)
     assert len(tasks) == 1 and tasks[0].buttons() == ["🔎 Visa"]
     assert "Storgatan" not in " ".join(c.text for c in sent)  # the list shows no address
@@ -155,6 +163,7 @@ async def test_mina_before_start(harness: Harness) -> None:
 
 
 # --- /paus -----------------------------------------------------------------------------------
+
 
 async def test_pause_toggles_and_the_menu_button_changes(harness: Harness) -> None:
     h = harness
@@ -196,8 +205,10 @@ async def test_pause_is_only_for_volunteers(harness: Harness) -> None:
     await h.send(RESIDENT, "/paus")
     assert h.last(RESIDENT).text == "Bara volontärer kan pausa. Skriv /start för att se din meny."
     await h.send(STRANGER, "/paus")
-    assert h.last(STRANGER).text in (START_FIRST, "Bara volontärer kan pausa. Skriv /start "
-                                                   "för att se din meny.")
+    assert h.last(STRANGER).text in (
+        START_FIRST,
+        "Bara volontärer kan pausa. Skriv /start för att se din meny.",
+    )
 
 
 async def test_approval_brings_the_menu_with_the_pause_button(harness: Harness) -> None:
@@ -221,6 +232,7 @@ async def test_a_volunteer_waiting_for_approval_has_no_pause_button(harness: Har
 
 # --- /hjalp ----------------------------------------------------------------------------------
 
+
 async def test_help_is_plain_swedish_with_112_and_1177(harness: Harness) -> None:
     h = harness
     await h.send(STRANGER, "/hjalp")
@@ -242,6 +254,7 @@ async def test_help_is_plain_swedish_with_112_and_1177(harness: Harness) -> None
 
 
 # --- Strangers and stray messages ------------------------------------------------------------
+
 
 async def test_someone_who_never_started_is_asked_to_write_start(harness: Harness) -> None:
     h = harness
@@ -329,8 +342,8 @@ async def test_group_chatter_is_ignored(harness: Harness) -> None:
 
 # --- Old buttons -----------------------------------------------------------------------------
 
-async def test_an_old_button_after_a_restart(harness: Harness, settings: Any,
-                                             caplog: Any) -> None:
+
+async def test_an_old_button_after_a_restart(harness: Harness, settings: Any, caplog: Any) -> None:
     h = harness
     await coordinator_with_area(h, "Centrum")
     await resident(h)

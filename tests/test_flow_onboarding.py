@@ -93,9 +93,14 @@ ROLE_BUTTONS = ["🙋 Jag vill ha hjälp", "🤝 Jag vill hjälpa till", *NAV]
 AREA_BUTTONS = ["Centrum", "Norr", *NAV]
 PHONE_BUTTONS = ["📞 Dela mitt nummer", "Hoppa över", *NAV]
 CONSENT_BUTTONS = ["✅ Ja, det är okej", "Nej tack", *NAV]
-RESIDENT_MENU = ["🙋 Be om hjälp", "📋 Mina förfrågningar", "❓ Hjälp"]
+RESIDENT_MENU = ["🙋 Be om hjälp", "☕ Hitta mötesplats", "📋 Mina förfrågningar", "❓ Hjälp"]
 PENDING_VOLUNTEER_MENU = ["📋 Mina uppdrag", "❓ Hjälp"]
-COORDINATOR_MENU = ["🧾 Volontärer som väntar", "➕ Lägg till område", "❓ Hjälp"]
+COORDINATOR_MENU = [
+    "🧾 Volontärer som väntar",
+    "🗂 Mötesplatser",
+    "➕ Lägg till område",
+    "❓ Hjälp",
+]
 SKILLS = [
     "Handla",
     "Apotek",
@@ -901,7 +906,7 @@ async def test_choosing_english_speaks_english_all_the_way(h):
     await h.send(RESIDENT, "✅ Yes, that is fine")
     assert (h.last(RESIDENT).text, h.last(RESIDENT).buttons()) == (
         "All done! Welcome, Anna. 🌼\nPress «Ask for help» when you need something.",
-        ["🙋 Ask for help", "📋 My requests", "❓ Help"],
+        ["🙋 Ask for help", "☕ Find a meeting place", "📋 My requests", "❓ Help"],
     )
     anna = await person(h, RESIDENT)
     assert anna.locale == "en" and anna.first_name == "Anna" and anna.phone is None
@@ -971,8 +976,9 @@ async def test_someone_elses_contact_card_is_not_stored(harness):
     card["message"]["contact"]["user_id"] = 555  # a friend's card from the address book
     await h.feed(card)
     texts = h.texts(RESIDENT)
-    assert texts[-2] == ("Det där är någon annans nummer. Dela ditt eget, skriv det, "
-                         "eller tryck på «Hoppa över».")
+    assert texts[-2] == (
+        "Det där är någon annans nummer. Dela ditt eget, skriv det, eller tryck på «Hoppa över»."
+    )
     assert texts[-1].startswith("Vill du lämna ett telefonnummer?")
     await h.send(RESIDENT, "Hoppa över")
     await h.send(RESIDENT, "✅ Ja, det är okej")
@@ -986,5 +992,6 @@ async def test_typing_avbryt_cancels_in_english_too(harness):
     for text in ("/start", "English", "🙋 I want help"):
         await h.send(RESIDENT, text)
     await h.send(RESIDENT, "avbryt")
-    assert h.last(RESIDENT).text == ("All right, we stop here. Write /start when you want to "
-                                     "begin again.")
+    assert h.last(RESIDENT).text == (
+        "All right, we stop here. Write /start when you want to begin again."
+    )

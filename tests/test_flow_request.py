@@ -121,7 +121,7 @@ CONFIRM_TIME_BUTTONS = ["✅ Ja", "✏️ Nej, jag skriver igen", *NAV]
 DETAILS_BUTTONS = ["Hoppa över", *NAV]
 SEND_BUTTONS = ["✅ Skicka", *NAV]
 RESUME_BUTTONS = ["▶️ Fortsätt", "🔄 Börja om", "✖️ Avbryt"]
-RESIDENT_MENU = ["🙋 Be om hjälp", "📋 Mina förfrågningar", "❓ Hjälp"]
+RESIDENT_MENU = ["🙋 Be om hjälp", "☕ Hitta mötesplats", "📋 Mina förfrågningar", "❓ Hjälp"]
 
 MON_10 = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)
 

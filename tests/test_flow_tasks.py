@@ -40,6 +40,7 @@ ERROR = "Något gick fel hos oss"
 
 # --- helpers ------------------------------------------------------------------------------
 
+
 async def setup_loop(h: Harness, *, second: bool = True) -> None:
     """Coordinator, Erik (and Sara), Anna; Anna asks for shopping tomorrow at 10."""
     await coordinator_with_area(h, "Centrum")
@@ -52,8 +53,11 @@ async def setup_loop(h: Harness, *, second: bool = True) -> None:
 
 async def the_request(h: Harness) -> HelpRequest:
     async with h.uow() as uow:
-        return (await uow.session.execute(
-            select(HelpRequest).order_by(HelpRequest.id.desc()))).scalars().first()
+        return (
+            (await uow.session.execute(select(HelpRequest).order_by(HelpRequest.id.desc())))
+            .scalars()
+            .first()
+        )
 
 
 async def person(h: Harness, telegram_id: int) -> Person:
@@ -81,6 +85,7 @@ def no_errors_sent(h: Harness) -> None:
 
 # --- Giving a task back ---------------------------------------------------------------------
 
+
 async def test_give_back_with_a_reason_opens_the_task_for_the_others(harness: Harness) -> None:
     h = harness
     await setup_loop(h)
@@ -91,8 +96,10 @@ async def test_give_back_with_a_reason_opens_the_task_for_the_others(harness: Ha
     h.request.clear()
     await h.press(VOLUNTEER, held.callback_data()[GIVE_BACK])
     ask = h.last(VOLUNTEER)
-    assert ask.text == ("Det är helt okej. Vill du säga varför? Det hjälper oss. Skriv några ord, "
-                        "eller tryck på «Hoppa över».")
+    assert ask.text == (
+        "Det är helt okej. Vill du säga varför? Det hjälper oss. Skriv några ord, "
+        "eller tryck på «Hoppa över»."
+    )
     assert "Hoppa över" in ask.buttons() and "✖️ Avbryt" in ask.buttons()
     # Nothing is given back until the reason (or «Hoppa över») comes.
     assert (await the_request(h)).status == "claimed"
@@ -105,16 +112,26 @@ async def test_give_back_with_a_reason_opens_the_task_for_the_others(harness: Ha
     req = await the_request(h)
     assert (req.status, req.volunteer_id, req.claimed_at) == ("open", None, None)
     async with h.uow() as uow:
-        events = (await uow.session.execute(
-            select(RequestEvent).where(RequestEvent.request_id == request_id)
-            .order_by(RequestEvent.id))).scalars().all()
+        events = (
+            (
+                await uow.session.execute(
+                    select(RequestEvent)
+                    .where(RequestEvent.request_id == request_id)
+                    .order_by(RequestEvent.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         erik = await uow.people.by_telegram_id(VOLUNTEER)
     assert [e.kind for e in events] == ["created", "claimed", "given_back"]
     assert events[-1].note == "Jag blev sjuk" and events[-1].actor_id == erik.id
 
     told = h.texts(RESIDENT)
-    assert told == ["Erik kunde tyvärr inte hjälpa dig med handla ändå. Ingen fara – vi letar "
-                    "efter någon annan åt dig."]
+    assert told == [
+        "Erik kunde tyvärr inte hjälpa dig med handla ändå. Ingen fara – vi letar "
+        "efter någon annan åt dig."
+    ]
     assert "sjuk" not in told[0]  # the reason is for the coordinators, not the resident
 
     cards = task_cards(h, VOLUNTEER2)
@@ -176,7 +193,8 @@ async def test_give_back_survives_a_restart(harness: Harness, settings: Any) -> 
         restarted.updates = h.updates
         await restarted.send(VOLUNTEER, "Bilen gick sönder")
         assert restarted.last(VOLUNTEER).text == (
-            "Tack för att du sa till. Nu kan någon annan ta uppdraget.")
+            "Tack för att du sa till. Nu kan någon annan ta uppdraget."
+        )
         await app.stop()
     await app.bot_data.engine.dispose()
     await h.app.start()  # for the fixture's teardown
@@ -186,6 +204,7 @@ async def test_give_back_survives_a_restart(harness: Harness, settings: Any) -> 
 
 
 # --- The resident cancels -------------------------------------------------------------------
+
 
 async def open_my_request(h: Harness) -> Any:
     """Anna opens «Mina förfrågningar»; returns the message with the request's buttons."""
@@ -198,7 +217,8 @@ async def open_my_request(h: Harness) -> Any:
 
 
 async def test_resident_cancels_a_taken_request_and_the_volunteer_is_told(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     await setup_loop(h)
     request_id = await erik_claims(h)
@@ -214,7 +234,8 @@ async def test_resident_cancels_a_taken_request_and_the_volunteer_is_told(
     edits = h.request.sent(RESIDENT, "editMessageText")
     assert [e.text for e in edits] == ["Förfrågan är avbokad."]
     assert h.texts(VOLUNTEER) == [
-        f"Anna har avbokat handla, {WHEN}. Du behöver inte gå. Tack ändå!"]
+        f"Anna har avbokat handla, {WHEN}. Du behöver inte gå. Tack ändå!"
+    ]
     assert h.texts(VOLUNTEER2) == []
     req = await the_request(h)
     assert (req.id, req.status) == (request_id, "cancelled")
@@ -232,7 +253,8 @@ async def test_resident_cancels_a_taken_request_and_the_volunteer_is_told(
 
 
 async def test_resident_cancels_an_open_request_and_the_task_messages_are_updated(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     await setup_loop(h)
     offers = {uid: h.last(uid) for uid in (VOLUNTEER, VOLUNTEER2)}
@@ -268,15 +290,18 @@ async def test_resident_keeps_the_request(harness: Harness) -> None:
     h.request.clear()
     await h.press(RESIDENT, no)
     assert [e.text for e in h.request.sent(RESIDENT, "editMessageText")] == [
-        "Bra, då ändrar vi ingenting."]
+        "Bra, då ändrar vi ingenting."
+    ]
     assert (await the_request(h)).status == "claimed"
     assert h.texts(VOLUNTEER) == []
 
 
 # --- Done and the follow-up ------------------------------------------------------------------
 
+
 async def test_done_then_follow_up_score_changes_and_long_comment_is_refused(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     await setup_loop(h)
     request_id = await erik_claims(h)
@@ -284,14 +309,19 @@ async def test_done_then_follow_up_score_changes_and_long_comment_is_refused(
     h.request.clear()
     await h.press(VOLUNTEER, done)
     assert [e.text for e in h.request.sent(VOLUNTEER, "editMessageText")] == [
-        "Tack för din hjälp! 💛"]
+        "Tack för din hjälp! 💛"
+    ]
     assert h.last(VOLUNTEER).text == "Hur gick det? Tryck på en."
     told = h.last(RESIDENT)
-    assert told.text == ("Erik har markerat hjälpen med handla som klar.\n\n"
-                         "Hur gick det? Tryck på en.")
+    assert told.text == (
+        "Erik har markerat hjälpen med handla som klar.\n\nHur gick det? Tryck på en."
+    )
     assert told.buttons() == ["😊", "😐", "☹️"]
-    assert told.callback_data() == {"😊": f"fu:good:{request_id}", "😐": f"fu:ok:{request_id}",
-                                    "☹️": f"fu:bad:{request_id}"}
+    assert told.callback_data() == {
+        "😊": f"fu:good:{request_id}",
+        "😐": f"fu:ok:{request_id}",
+        "☹️": f"fu:bad:{request_id}",
+    }
     assert (await the_request(h)).status == "done"
 
     h.request.clear()
@@ -315,7 +345,8 @@ async def test_done_then_follow_up_score_changes_and_long_comment_is_refused(
     async with h.uow() as uow:
         rows = (await uow.session.execute(select(FollowUp))).scalars().all()
     assert [(r.role, r.score, r.comment) for r in rows] == [
-        ("resident", "bad", "Han kom lite sent")]
+        ("resident", "bad", "Han kom lite sent")
+    ]
 
     # The volunteer answers too; two answers in all.
     await h.press(VOLUNTEER, f"fu:good:{request_id}")
@@ -339,8 +370,10 @@ async def test_done_twice_is_harmless(harness: Harness) -> None:
 
 # --- A volunteer who blocked the bot -------------------------------------------------------
 
+
 async def test_volunteer_who_blocked_the_bot_is_marked_unreachable_and_skipped(
-        harness: Harness, caplog: Any) -> None:
+    harness: Harness, caplog: Any
+) -> None:
     h = harness
     await coordinator_with_area(h, "Centrum")
     await volunteer(h, VOLUNTEER, "Erik")
@@ -367,8 +400,9 @@ async def test_volunteer_who_blocked_the_bot_is_marked_unreachable_and_skipped(
     no_errors_sent(h)
 
 
-async def test_volunteer_who_blocked_the_bot_after_taking_a_task(harness: Harness,
-                                                                 caplog: Any) -> None:
+async def test_volunteer_who_blocked_the_bot_after_taking_a_task(
+    harness: Harness, caplog: Any
+) -> None:
     """Erik took the task, then blocked the bot; Anna cancels. Nothing crashes."""
     h = harness
     await setup_loop(h)
@@ -378,7 +412,8 @@ async def test_volunteer_who_blocked_the_bot_after_taking_a_task(harness: Harnes
     await h.press(RESIDENT, line.callback_data()["✖️ Avboka"])
     await h.press(RESIDENT, h.last(RESIDENT).callback_data()["Ja, avboka"])
     assert [e.text for e in h.request.sent(RESIDENT, "editMessageText")][-1] == (
-        "Förfrågan är avbokad.")
+        "Förfrågan är avbokad."
+    )
     assert (await person(h, VOLUNTEER)).unreachable is True
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     no_errors_sent(h)
@@ -394,14 +429,14 @@ async def test_only_volunteer_blocked_the_bot_so_a_coordinator_is_told(harness: 
     h.request.clear()
     await ask_for_shopping(h)
     assert (await person(h, VOLUNTEER)).unreachable is True
-    alerts = [t for t in h.texts(COORDINATOR)
-              if t.startswith("Ingen volontär ger den här hjälpen")]
+    alerts = [
+        t for t in h.texts(COORDINATOR) if t.startswith("Ingen volontär ger den här hjälpen")
+    ]
     assert alerts, "the coordinator was not told that nobody got the task"
     assert not h.last(RESIDENT).text.startswith("Tack! Nu är din förfrågan skickad.")
 
 
-async def test_volunteer_who_unblocks_and_writes_start_gets_tasks_again(
-        harness: Harness) -> None:
+async def test_volunteer_who_unblocks_and_writes_start_gets_tasks_again(harness: Harness) -> None:
     h = harness
     await coordinator_with_area(h, "Centrum")
     await volunteer(h, VOLUNTEER, "Erik")
@@ -421,6 +456,7 @@ async def test_volunteer_who_unblocks_and_writes_start_gets_tasks_again(
 
 # --- A coordinator turns a volunteer down ----------------------------------------------------
 
+
 async def test_declined_volunteer_is_told_kindly_and_gets_no_tasks(harness: Harness) -> None:
     h = harness
     await coordinator_with_area(h, "Centrum")
@@ -437,10 +473,12 @@ async def test_declined_volunteer_is_told_kindly_and_gets_no_tasks(harness: Harn
     h.request.clear()
     await h.press(COORDINATOR, f"vet:no:{olle.id}")
     assert [e.text for e in h.request.sent(COORDINATOR, "editMessageText")] == [
-        "Olle har fått nej. Hen har fått ett vänligt besked."]
+        "Olle har fått nej. Hen har fått ett vänligt besked."
+    ]
     assert h.texts(VOLUNTEER) == [
         "Tack för att du vill hjälpa till, Olle. Just nu kan vi tyvärr inte ta emot dig som "
-        "volontär. Hör gärna av dig till samordnaren om du har frågor."]
+        "volontär. Hör gärna av dig till samordnaren om du har frågor."
+    ]
     async with h.uow() as uow:
         profile = await uow.session.get(VolunteerProfile, olle.id)
         coordinator = await uow.people.by_telegram_id(COORDINATOR)
@@ -462,6 +500,7 @@ async def test_declined_volunteer_is_told_kindly_and_gets_no_tasks(harness: Harn
 
 
 # --- The volunteers' group chat --------------------------------------------------------------
+
 
 async def test_tasks_in_the_group_chat_and_the_address_only_in_private(harness: Harness) -> None:
     h = harness
@@ -486,8 +525,15 @@ async def test_tasks_in_the_group_chat_and_the_address_only_in_private(harness: 
     assert post.text.startswith("Ny förfrågan i Centrum") and "Mjölk och bröd" in post.text
     assert post.buttons() == ["🙋 Jag tar det"]
     async with h.uow() as uow:
-        (message_id,) = (await uow.session.execute(
-            select(TaskPost.message_id).where(TaskPost.chat_id == GROUP))).scalars().all()
+        (message_id,) = (
+            (
+                await uow.session.execute(
+                    select(TaskPost.message_id).where(TaskPost.chat_id == GROUP)
+                )
+            )
+            .scalars()
+            .all()
+        )
 
     # Olle (not approved yet) presses in the group: refused kindly, nothing personal shown.
     await h.press(VOLUNTEER2, claim_data(post), chat_id=GROUP, message_id=message_id)
@@ -542,6 +588,7 @@ async def test_a_double_tap_on_take_it_is_not_someone_else_being_faster(harness)
         resident,
         volunteer,
     )
+
     h = harness
     await coordinator_with_area(h, "Centrum")
     await volunteer(h, 200, "Erik")

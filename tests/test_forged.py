@@ -42,6 +42,7 @@ def assert_kind(alert: str) -> None:
 
 # --- the scene -------------------------------------------------------------------------------
 
+
 async def scene(h: Harness) -> int:
     """Two areas; Erik and Sara (Centrum, approved), Olle (Centrum, waiting), Nils (Norr,
     approved); Anna and Britt live in Centrum. Anna asks for shopping; returns its id."""
@@ -72,9 +73,15 @@ async def status(h: Harness, request_id: int) -> tuple[str, int | None]:
 
 async def refused_audit(h: Harness) -> list[tuple[int | None, str, str | None]]:
     async with h.uow() as uow:
-        rows = (await uow.session.execute(
-            select(AuditEntry).where(AuditEntry.allowed.is_(False)).order_by(AuditEntry.id)
-        )).scalars().all()
+        rows = (
+            (
+                await uow.session.execute(
+                    select(AuditEntry).where(AuditEntry.allowed.is_(False)).order_by(AuditEntry.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
     return [(r.actor_telegram_id, r.action, r.target) for r in rows]
 
 
@@ -82,8 +89,9 @@ def alert_calls(h: Harness) -> list[Any]:
     return [c for c in h.request.calls if c.method == "answerCallbackQuery"]
 
 
-async def forge(h: Harness, caplog: pytest.LogCaptureFixture, user_id: int, data: str,
-                **kwargs: Any) -> str:
+async def forge(
+    h: Harness, caplog: pytest.LogCaptureFixture, user_id: int, data: str, **kwargs: Any
+) -> str:
     """Press a forged button with a clean record; return the one alert it got."""
     h.request.clear()
     caplog.clear()
@@ -103,16 +111,17 @@ def assert_nothing_leaked(h: Harness) -> None:
 
 
 def assert_warned(caplog: pytest.LogCaptureFixture, action: str) -> None:
-    warnings = [r for r in caplog.records
-                if r.levelno == logging.WARNING and action in r.getMessage()]
+    warnings = [
+        r for r in caplog.records if r.levelno == logging.WARNING and action in r.getMessage()
+    ]
     assert warnings, f"no WARNING for {action}: {[r.getMessage() for r in caplog.records]}"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 # --- forged but well-formed data -------------------------------------------------------------
 
-async def test_claim_from_another_area(harness: Harness, caplog: pytest.LogCaptureFixture
-                                       ) -> None:
+
+async def test_claim_from_another_area(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
     h = harness
     request_id = await scene(h)
     alert = await forge(h, caplog, NORR, f"task:claim:{request_id}")
@@ -125,7 +134,8 @@ async def test_claim_from_another_area(harness: Harness, caplog: pytest.LogCaptu
 
 
 async def test_approved_volunteer_from_another_area_is_not_told_to_wait_for_approval(
-        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     """Nils is approved; «once a coordinator has approved you» would confuse him. In a linked
     group chat every volunteer sees tasks from every area, so this is an everyday press."""
     h = harness
@@ -135,15 +145,15 @@ async def test_approved_volunteer_from_another_area_is_not_told_to_wait_for_appr
     assert_kind(alert)
 
 
-async def test_claim_as_unvetted_volunteer(harness: Harness, caplog: pytest.LogCaptureFixture
-                                           ) -> None:
+async def test_claim_as_unvetted_volunteer(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     h = harness
     request_id = await scene(h)
     alert = await forge(h, caplog, UNVETTED, f"task:claim:{request_id}")
     assert alert == NEED_VETTING
     refused = await refused_audit(h)
-    assert refused and {(a, t) for a, _act, t in refused} == {
-        (UNVETTED, f"request:{request_id}")}
+    assert refused and {(a, t) for a, _act, t in refused} == {(UNVETTED, f"request:{request_id}")}
     assert all(act.startswith("claim") for _a, act, _t in refused), refused
     assert_warned(caplog, "claim")
     assert await status(h, request_id) == ("open", None)
@@ -154,8 +164,9 @@ async def test_claim_as_unvetted_volunteer(harness: Harness, caplog: pytest.LogC
     assert_nothing_leaked(h)
 
 
-async def test_mark_someone_elses_task_done(harness: Harness, caplog: pytest.LogCaptureFixture
-                                            ) -> None:
+async def test_mark_someone_elses_task_done(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     h = harness
     request_id = await scene(h)
     await h.press(VOLUNTEER, claim_data(h.last(VOLUNTEER)))
@@ -165,13 +176,15 @@ async def test_mark_someone_elses_task_done(harness: Harness, caplog: pytest.Log
         assert alert == NOT_ALLOWED
         assert_warned(caplog, "done")
         assert_nothing_leaked(h)
-    assert await refused_audit(h) == [(uid, "done", f"request:{request_id}")
-                                      for uid in (VOLUNTEER2, RESIDENT2, RESIDENT)]
+    assert await refused_audit(h) == [
+        (uid, "done", f"request:{request_id}") for uid in (VOLUNTEER2, RESIDENT2, RESIDENT)
+    ]
     assert await status(h, request_id) == ("claimed", erik)
 
 
-async def test_give_back_someone_elses_task(harness: Harness, caplog: pytest.LogCaptureFixture
-                                            ) -> None:
+async def test_give_back_someone_elses_task(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     h = harness
     request_id = await scene(h)
     await h.press(VOLUNTEER, claim_data(h.last(VOLUNTEER)))
@@ -189,8 +202,7 @@ async def test_give_back_someone_elses_task(harness: Harness, caplog: pytest.Log
     assert_nothing_leaked(h)
 
 
-async def test_show_someone_elses_task(harness: Harness, caplog: pytest.LogCaptureFixture
-                                       ) -> None:
+async def test_show_someone_elses_task(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
     h = harness
     request_id = await scene(h)
     await h.press(VOLUNTEER, claim_data(h.last(VOLUNTEER)))
@@ -201,8 +213,9 @@ async def test_show_someone_elses_task(harness: Harness, caplog: pytest.LogCaptu
     assert_nothing_leaked(h)
 
 
-async def test_approve_a_volunteer_as_a_resident(harness: Harness,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+async def test_approve_a_volunteer_as_a_resident(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     h = harness
     await scene(h)
     olle = await person_id(h, UNVETTED)
@@ -211,8 +224,10 @@ async def test_approve_a_volunteer_as_a_resident(harness: Harness,
         assert alert == NOT_ALLOWED
         assert_nothing_leaked(h)
         assert h.request.sent(UNVETTED) == []  # Olle is told nothing
-    assert await refused_audit(h) == [(RESIDENT, "approve", f"person:{olle}"),
-                                      (RESIDENT, "decline", f"person:{olle}")]
+    assert await refused_audit(h) == [
+        (RESIDENT, "approve", f"person:{olle}"),
+        (RESIDENT, "decline", f"person:{olle}"),
+    ]
     assert_warned(caplog, "decline")
     # A volunteer cannot approve themselves either.
     alert = await forge(h, caplog, UNVETTED, f"vet:ok:{olle}")
@@ -222,14 +237,17 @@ async def test_approve_a_volunteer_as_a_resident(harness: Harness,
     assert profile.vetting == "pending" and profile.vetted_by_id is None
 
 
-async def test_read_another_residents_request(harness: Harness,
-                                              caplog: pytest.LogCaptureFixture) -> None:
+async def test_read_another_residents_request(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     h = harness
     request_id = await scene(h)
     await h.press(VOLUNTEER, claim_data(h.last(VOLUNTEER)))
-    for data, action in ((f"req:show:{request_id}", "read_request"),
-                         (f"req:cancel:{request_id}", "read_request"),
-                         (f"req:cancelyes:{request_id}", "cancel")):
+    for data, action in (
+        (f"req:show:{request_id}", "read_request"),
+        (f"req:cancel:{request_id}", "read_request"),
+        (f"req:cancelyes:{request_id}", "cancel"),
+    ):
         alert = await forge(h, caplog, RESIDENT2, data)
         assert alert == NOT_ALLOWED, data
         assert_warned(caplog, action)
@@ -239,12 +257,14 @@ async def test_read_another_residents_request(harness: Harness,
     assert await refused_audit(h) == [
         (RESIDENT2, "read_request", f"request:{request_id}"),
         (RESIDENT2, "read_request", f"request:{request_id}"),
-        (RESIDENT2, "cancel", f"request:{request_id}")]
+        (RESIDENT2, "cancel", f"request:{request_id}"),
+    ]
     assert (await status(h, request_id))[0] == "claimed"
 
 
-async def test_follow_up_on_someone_elses_request(harness: Harness,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+async def test_follow_up_on_someone_elses_request(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     h = harness
     request_id = await scene(h)
     await h.press(VOLUNTEER, claim_data(h.last(VOLUNTEER)))
@@ -255,8 +275,10 @@ async def test_follow_up_on_someone_elses_request(harness: Harness,
         assert_warned(caplog, "follow_up")
         assert_nothing_leaked(h)
         assert h.request.sent(forger) == []  # not asked for a comment
-    assert await refused_audit(h) == [(RESIDENT2, "follow_up", f"request:{request_id}"),
-                                      (VOLUNTEER2, "follow_up", f"request:{request_id}")]
+    assert await refused_audit(h) == [
+        (RESIDENT2, "follow_up", f"request:{request_id}"),
+        (VOLUNTEER2, "follow_up", f"request:{request_id}"),
+    ]
     async with h.uow() as uow:
         assert (await uow.session.execute(select(FollowUp))).scalars().all() == []
     # Britt's next words are not stored as a comment on Anna's request.
@@ -265,8 +287,9 @@ async def test_follow_up_on_someone_elses_request(harness: Harness,
         assert (await uow.session.execute(select(FollowUp))).scalars().all() == []
 
 
-async def test_the_address_only_ever_went_to_the_holder(harness: Harness,
-                                                        caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_address_only_ever_went_to_the_holder(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     """All the forgeries in one go, recorded from the start: the address went to Erik only."""
     h = harness
     request_id = await scene(h)
@@ -276,28 +299,36 @@ async def test_the_address_only_ever_went_to_the_holder(harness: Harness,
     await h.press(VOLUNTEER, f"task:claim:{request_id}")
     await h.press(VOLUNTEER2, f"task:claim:{request_id}")
     for forger in (VOLUNTEER2, NORR, UNVETTED, RESIDENT2):
-        for data in (f"task:show:{request_id}", f"task:back:{request_id}",
-                     f"req:show:{request_id}", f"req:cancel:{request_id}"):
+        for data in (
+            f"task:show:{request_id}",
+            f"task:back:{request_id}",
+            f"req:show:{request_id}",
+            f"req:cancel:{request_id}",
+        ):
             await h.press(forger, data)
     await h.press(COORDINATOR, f"req:show:{request_id}")  # coordinators may, and are audited
-    holders = {c.chat_id for c in h.request.calls
-               if any(s in c.text for s in SECRETS)}
+    holders = {c.chat_id for c in h.request.calls if any(s in c.text for s in SECRETS)}
     assert holders == {VOLUNTEER, COORDINATOR}
     assert await status(h, request_id) == ("claimed", await person_id(h, VOLUNTEER))
 
 
 # --- garbage data --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("data", [
-    "task:nuke:1",
-    "x" * 64,
-    "",
-    "ob:area:1",  # an onboarding button long after onboarding
-    "ob:done",
-    "zz:top:1",
-])
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "task:nuke:1",
+        "x" * 64,
+        "",
+        "ob:area:1",  # an onboarding button long after onboarding
+        "ob:done",
+        "zz:top:1",
+    ],
+)
 async def test_garbage_callback_data_gets_a_kind_answer(
-        harness: Harness, caplog: pytest.LogCaptureFixture, data: str) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture, data: str
+) -> None:
     h = harness
     await scene(h)
     alert = await forge(h, caplog, VOLUNTEER, data)
@@ -306,13 +337,23 @@ async def test_garbage_callback_data_gets_a_kind_answer(
     assert_nothing_leaked(h)
 
 
-@pytest.mark.parametrize("data", [
-    "task:claim:99999", "task:done:99999", "task:back:99999", "task:show:99999",
-    "req:show:99999", "req:cancel:99999", "req:cancelyes:99999", "vet:ok:99999",
-    "fu:good:99999",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "task:claim:99999",
+        "task:done:99999",
+        "task:back:99999",
+        "task:show:99999",
+        "req:show:99999",
+        "req:cancel:99999",
+        "req:cancelyes:99999",
+        "vet:ok:99999",
+        "fu:good:99999",
+    ],
+)
 async def test_buttons_for_things_that_do_not_exist(
-        harness: Harness, caplog: pytest.LogCaptureFixture, data: str) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture, data: str
+) -> None:
     h = harness
     await scene(h)
     h.request.clear()
@@ -325,17 +366,21 @@ async def test_buttons_for_things_that_do_not_exist(
     assert_nothing_leaked(h)
 
 
-@pytest.mark.parametrize("data", [
-    "task:claim:abc",
-    "task:claim",
-    "task:done:abc",
-    "req:show:abc",
-    "req:cancelyes:abc",
-    "vet:ok:abc",
-    "fu:good:abc",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "task:claim:abc",
+        "task:claim",
+        "task:done:abc",
+        "req:show:abc",
+        "req:cancelyes:abc",
+        "vet:ok:abc",
+        "fu:good:abc",
+    ],
+)
 async def test_well_shaped_data_without_a_number_gets_a_kind_answer(
-        harness: Harness, caplog: pytest.LogCaptureFixture, data: str) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture, data: str
+) -> None:
     h = harness
     await scene(h)
     alert = await forge(h, caplog, VOLUNTEER, data)
@@ -344,13 +389,17 @@ async def test_well_shaped_data_without_a_number_gets_a_kind_answer(
     assert_nothing_leaked(h)
 
 
-async def test_garbage_from_a_stranger_who_never_started(harness: Harness,
-                                                         caplog: pytest.LogCaptureFixture
-                                                         ) -> None:
+async def test_garbage_from_a_stranger_who_never_started(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     h = harness
     request_id = await scene(h)
-    for data in (f"task:claim:{request_id}", f"req:show:{request_id}", f"fu:good:{request_id}",
-                 "x" * 64):
+    for data in (
+        f"task:claim:{request_id}",
+        f"req:show:{request_id}",
+        f"fu:good:{request_id}",
+        "x" * 64,
+    ):
         alert = await forge(h, caplog, 777, data)
         assert_kind(alert)
         assert_nothing_leaked(h)

@@ -60,8 +60,9 @@ def test_every_msgid_has_a_translation(locale_catalog: tuple[str, Catalog]) -> N
     locale, catalog = locale_catalog
     missing = []
     for message in _messages(catalog):
-        strings = message.string if isinstance(message.string, (tuple, list)) \
-            else (message.string,)
+        strings = (
+            message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        )
         if not strings or any(not s or not s.strip() for s in strings):
             missing.append(_key(message.id))
     assert missing == [], f"untranslated in {locale}: {missing}"
@@ -78,7 +79,8 @@ def test_catalogue_header_is_not_fuzzy(locale_catalog: tuple[str, Catalog]) -> N
     locale, catalog = locale_catalog
     assert not catalog.fuzzy, (
         f"locales/{locale}/LC_MESSAGES/messages.po has '#, fuzzy' on its header; "
-        "pybabel compile skips it")
+        "pybabel compile skips it"
+    )
 
 
 def test_placeholders_match_the_msgid(locale_catalog: tuple[str, Catalog]) -> None:
@@ -107,8 +109,9 @@ def test_translations_format_without_error(locale_catalog: tuple[str, Catalog]) 
     """What the code does with each translation: ``.format(**fields)`` must not raise."""
     _locale, catalog = locale_catalog
     for message in _messages(catalog):
-        strings = message.string if isinstance(message.string, (tuple, list)) \
-            else (message.string,)
+        strings = (
+            message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        )
         ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
         fields = {name: "X" for msgid in ids for name in _fields(msgid)}
         for text in strings:
@@ -137,8 +140,9 @@ def test_plural_entries_agree_with_the_template() -> None:
     template = {_key(m.id): m.id for m in _messages(_read(POT))}
     for locale in LOCALES:
         for message in _messages(_catalog(locale)):
-            assert isinstance(message.id, (tuple, list)) == \
-                isinstance(template.get(_key(message.id)), (tuple, list)), _key(message.id)
+            assert isinstance(message.id, (tuple, list)) == isinstance(
+                template.get(_key(message.id)), (tuple, list)
+            ), _key(message.id)
 
 
 def test_code_has_no_msgid_missing_from_the_template() -> None:
@@ -146,7 +150,8 @@ def test_code_has_no_msgid_missing_from_the_template() -> None:
     extracted = {
         _key(message): f"{filename}:{lineno}"
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+            str(ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS
+        )
     }
     assert len(extracted) > 100
     template = {_key(m.id) for m in _messages(_read(POT))}
@@ -158,7 +163,8 @@ def test_template_has_no_msgid_the_code_no_longer_uses() -> None:
     extracted = {
         _key(message)
         for _f, _l, message, _c, _ctx in extract_from_dir(
-            str(ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+            str(ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS
+        )
     }
     template = {_key(m.id) for m in _messages(_read(POT))}
     assert sorted(template - extracted) == []

@@ -27,9 +27,17 @@ async def test_resident_asks_volunteer_claims_done_and_follow_up(harness):
     await h.send(RESIDENT, "🙋 Be om hjälp")
     assert h.last(RESIDENT).text == "Vad behöver du hjälp med?"
     assert h.last(RESIDENT).buttons() == [
-        "🛒 Handla", "💊 Apotek", "🚶 Promenad och sällskap", "🚗 Skjuts och följeslagare",
-        "📱 Digital hjälp", "🔧 Praktisk hjälp hemma", "☎️ Telefonvän", "💬 Annat",
-        "⬅️ Tillbaka", "✖️ Avbryt"]
+        "🛒 Handla",
+        "💊 Apotek",
+        "🚶 Promenad och sällskap",
+        "🚗 Skjuts och följeslagare",
+        "📱 Digital hjälp",
+        "🔧 Praktisk hjälp hemma",
+        "☎️ Telefonvän",
+        "💬 Annat",
+        "⬅️ Tillbaka",
+        "✖️ Avbryt",
+    ]
     await h.send(RESIDENT, "🛒 Handla")
     assert h.last(RESIDENT).text.startswith("När behöver du hjälpen?")
     await h.send(RESIDENT, "imorgon kl 10")
@@ -61,7 +69,8 @@ async def test_resident_asks_volunteer_claims_done_and_follow_up(harness):
     assert "Telefon: 070-123 45 67" in confirmation
     assert h.last(VOLUNTEER).buttons() == ["✅ Klart", "↩️ Lämna tillbaka"]
     assert h.last(RESIDENT).text.startswith(
-        "Goda nyheter! Erik hjälper dig med handla, måndag 23 november kl. 10.00.")
+        "Goda nyheter! Erik hjälper dig med handla, måndag 23 november kl. 10.00."
+    )
     edits = h.request.sent(VOLUNTEER2, "editMessageText")
     assert edits and "en annan volontär har tagit det här" in edits[-1].text
 

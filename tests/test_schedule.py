@@ -28,15 +28,23 @@ def test_weekly_tuesday_stays_at_two_pm_over_the_spring_change():
     first = local(2027, 3, 16, 14, 0)
     got = occurrences(first, "FREQ=WEEKLY;BYDAY=TU", TZ, local(2027, 3, 15), local(2027, 4, 1))
     assert [(d.day, d.hour, d.utcoffset()) for d in got] == [
-        (16, 14, timedelta(hours=1)), (23, 14, timedelta(hours=1)), (30, 14, timedelta(hours=2)),
+        (16, 14, timedelta(hours=1)),
+        (23, 14, timedelta(hours=1)),
+        (30, 14, timedelta(hours=2)),
     ]
 
 
 def test_a_cancelled_date_is_skipped_and_the_window_is_respected():
     first = local(2026, 11, 3, 10, 0)
     cancelled = [local(2026, 11, 17, 10, 0).astimezone(UTC)]
-    got = occurrences(first, "FREQ=WEEKLY;BYDAY=TU;COUNT=10", TZ, local(2026, 11, 10),
-                      local(2026, 12, 1), skip=cancelled)
+    got = occurrences(
+        first,
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=10",
+        TZ,
+        local(2026, 11, 10),
+        local(2026, 12, 1),
+        skip=cancelled,
+    )
     assert [d.day for d in got] == [10, 24]
 
 
@@ -48,7 +56,8 @@ def test_a_single_activity_has_one_date_if_it_is_in_the_window():
 
 def test_until_in_utc_is_read_as_local_and_bad_rules_are_refused():
     assert validate("RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20261231T000000Z") == (
-        "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261231T000000")
+        "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261231T000000"
+    )
     for bad in ("", "varje tisdag", "FREQ=SOMETIMES", "DTSTART=20260101;FREQ=DAILY"):
         with pytest.raises(BadRule):
             validate(bad)

@@ -41,13 +41,24 @@ async def _setup(uow: UnitOfWorkFactory) -> dict[str, int]:
         norr = await people.add_area(u, None, "Norr", NOW)
         ids["centrum"], ids["norr"] = centrum.id, norr.id
         for tg, name in ((RESIDENT, "Anna"), (RESIDENT2, "Britt")):
-            await people.register_resident(u, tg, first_name=name, area_id=centrum.id,
-                                           address="Storgatan 5", phone="070-123 45 67",
-                                           now=NOW)
-        for tg, name, area in ((VOL, "Erik", centrum.id), (VOL2, "Sara", centrum.id),
-                               (UNVETTED, "Olle", centrum.id), (ELSEWHERE, "Nils", norr.id)):
+            await people.register_resident(
+                u,
+                tg,
+                first_name=name,
+                area_id=centrum.id,
+                address="Storgatan 5",
+                phone="070-123 45 67",
+                now=NOW,
+            )
+        for tg, name, area in (
+            (VOL, "Erik", centrum.id),
+            (VOL2, "Sara", centrum.id),
+            (UNVETTED, "Olle", centrum.id),
+            (ELSEWHERE, "Nils", norr.id),
+        ):
             person, _coordinators = await people.register_volunteer(
-                u, tg, first_name=name, area_ids=[area], skills=["shopping"], now=NOW)
+                u, tg, first_name=name, area_ids=[area], skills=["shopping"], now=NOW
+            )
             ids[name] = person.id
     async with uow() as u:
         for name in ("Erik", "Sara", "Nils"):
@@ -57,16 +68,24 @@ async def _setup(uow: UnitOfWorkFactory) -> dict[str, int]:
 
 async def _submit(uow: UnitOfWorkFactory, resident: int = RESIDENT) -> int:
     async with uow() as u:
-        await drafts.save(u, resident, step="confirm", now=NOW, category="shopping",
-                          when=When(NOW + timedelta(days=1), "exact"), details="Mjölk")
+        await drafts.save(
+            u,
+            resident,
+            step="confirm",
+            now=NOW,
+            category="shopping",
+            when=When(NOW + timedelta(days=1), "exact"),
+            details="Mjölk",
+        )
         result = await requests.submit(u, resident, NOW)
     return result.request.id
 
 
 async def _audit(uow: UnitOfWorkFactory) -> list[tuple[int | None, str, str | None, bool]]:
     async with uow() as u:
-        return [(e.actor_telegram_id, e.action, e.target, e.allowed)
-                for e in await u.audit.entries()]
+        return [
+            (e.actor_telegram_id, e.action, e.target, e.allowed) for e in await u.audit.entries()
+        ]
 
 
 async def _status(uow: UnitOfWorkFactory, request_id: int) -> tuple[str, int | None]:
@@ -78,11 +97,13 @@ async def _status(uow: UnitOfWorkFactory, request_id: int) -> tuple[str, int | N
 
 # --- Submitting ------------------------------------------------------------------------------
 
+
 async def test_submit_offers_to_approved_matching_volunteers_only(uow: UnitOfWorkFactory) -> None:
     ids = await _setup(uow)
     async with uow() as u:
-        await drafts.save(u, RESIDENT, step="confirm", now=NOW, category="shopping",
-                          when=When(None, "none"))
+        await drafts.save(
+            u, RESIDENT, step="confirm", now=NOW, category="shopping", when=When(None, "none")
+        )
         result = await requests.submit(u, RESIDENT, NOW)
     assert sorted(v.person_id for v in result.volunteers) == sorted([ids["Erik"], ids["Sara"]])
     assert result.coordinators == []  # someone can take it, so no alarm
@@ -93,11 +114,13 @@ async def test_submit_offers_to_approved_matching_volunteers_only(uow: UnitOfWor
 
 
 async def test_submit_without_a_matching_volunteer_tells_the_coordinators(
-        uow: UnitOfWorkFactory) -> None:
+    uow: UnitOfWorkFactory,
+) -> None:
     await _setup(uow)
     async with uow() as u:
-        await drafts.save(u, RESIDENT, step="confirm", now=NOW, category="digital",
-                          when=When(None, "none"))
+        await drafts.save(
+            u, RESIDENT, step="confirm", now=NOW, category="digital", when=When(None, "none")
+        )
         result = await requests.submit(u, RESIDENT, NOW)
     assert result.volunteers == [] and result.group_chat_ids == []
     assert [c.telegram_id for c in result.coordinators] == [COORDINATOR]
@@ -111,6 +134,7 @@ async def test_submit_without_a_draft_is_not_found(uow: UnitOfWorkFactory) -> No
 
 
 # --- Claiming ------------------------------------------------------------------------------
+
 
 async def test_second_claim_raises_already_claimed(uow: UnitOfWorkFactory) -> None:
     ids = await _setup(uow)
@@ -150,7 +174,8 @@ async def test_claim_race_exactly_one_wins(uow: UnitOfWorkFactory) -> None:
 
 
 async def test_claim_refused_for_unvetted_other_area_and_own_request(
-        uow: UnitOfWorkFactory) -> None:
+    uow: UnitOfWorkFactory,
+) -> None:
     await _setup(uow)
     request_id = await _submit(uow)
     for telegram_id in (UNVETTED, ELSEWHERE, RESIDENT):
@@ -161,10 +186,12 @@ async def test_claim_refused_for_unvetted_other_area_and_own_request(
     refused = [(a, act, t) for a, act, t, ok in await _audit(uow) if not ok]
     # One refusal line (or more) per attempt, each naming who and which request.
     assert {(a, t) for a, _act, t in refused} == {
-        (tg, f"request:{request_id}") for tg in (UNVETTED, ELSEWHERE, RESIDENT)}
+        (tg, f"request:{request_id}") for tg in (UNVETTED, ELSEWHERE, RESIDENT)
+    }
     assert all(act.startswith("claim") for _a, act, _t in refused), refused
     assert [a for a, _act, _t in refused] == sorted(
-        [a for a, _act, _t in refused], key=[UNVETTED, ELSEWHERE, RESIDENT].index)
+        [a for a, _act, _t in refused], key=[UNVETTED, ELSEWHERE, RESIDENT].index
+    )
 
 
 async def test_a_declined_volunteer_cannot_claim(uow: UnitOfWorkFactory) -> None:
@@ -206,15 +233,18 @@ async def test_claim_of_a_missing_request_is_not_found(uow: UnitOfWorkFactory) -
 
 # --- Permissions on someone else's task ----------------------------------------------------
 
+
 async def test_only_the_holder_may_complete_or_give_back(uow: UnitOfWorkFactory) -> None:
     ids = await _setup(uow)
     request_id = await _submit(uow)
     async with uow() as u:
         await requests.claim(u, VOL, request_id, NOW)
-    for call in (lambda u: requests.complete(u, VOL2, request_id, NOW),
-                 lambda u: requests.give_back(u, VOL2, request_id, None, NOW),
-                 lambda u: requests.held(u, VOL2, request_id, NOW),
-                 lambda u: requests.complete(u, RESIDENT, request_id, NOW)):
+    for call in (
+        lambda u: requests.complete(u, VOL2, request_id, NOW),
+        lambda u: requests.give_back(u, VOL2, request_id, None, NOW),
+        lambda u: requests.held(u, VOL2, request_id, NOW),
+        lambda u: requests.complete(u, RESIDENT, request_id, NOW),
+    ):
         with pytest.raises(NotAllowed):
             async with uow() as u:
                 await call(u)
@@ -241,7 +271,8 @@ async def test_give_back_opens_the_task_and_keeps_the_reason(uow: UnitOfWorkFact
 
 
 async def test_reading_a_request_is_for_its_resident_holder_and_coordinators(
-        uow: UnitOfWorkFactory) -> None:
+    uow: UnitOfWorkFactory,
+) -> None:
     await _setup(uow)
     request_id = await _submit(uow)
     async with uow() as u:
@@ -312,6 +343,7 @@ async def test_pause_is_for_volunteers(uow: UnitOfWorkFactory) -> None:
 
 # --- Cancelling ----------------------------------------------------------------------------
 
+
 async def test_cancel_of_a_done_request_is_not_open(uow: UnitOfWorkFactory) -> None:
     await _setup(uow)
     request_id = await _submit(uow)
@@ -354,6 +386,7 @@ async def test_cancel_of_a_claimed_request_names_the_volunteer(uow: UnitOfWorkFa
 
 # --- Follow-up -----------------------------------------------------------------------------
 
+
 async def test_follow_up_second_answer_changes_the_first(uow: UnitOfWorkFactory) -> None:
     await _setup(uow)
     request_id = await _submit(uow)
@@ -383,8 +416,10 @@ async def test_follow_up_second_answer_changes_the_first(uow: UnitOfWorkFactory)
 
 # --- The unit of work --------------------------------------------------------------------
 
-async def test_audit_entry_survives_a_not_allowed(uow: UnitOfWorkFactory,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+
+async def test_audit_entry_survives_a_not_allowed(
+    uow: UnitOfWorkFactory, caplog: pytest.LogCaptureFixture
+) -> None:
     await _setup(uow)
     request_id = await _submit(uow)
     caplog.set_level(logging.WARNING, logger="bot.services.people")
@@ -393,13 +428,18 @@ async def test_audit_entry_survives_a_not_allowed(uow: UnitOfWorkFactory,
             await requests.detail(u, RESIDENT2, request_id, NOW)
     # Read back in a fresh session: the refused attempt was committed.
     async with uow() as u:
-        rows = (await u.session.execute(
-            select(AuditEntry).where(AuditEntry.allowed.is_(False)))).scalars().all()
+        rows = (
+            (await u.session.execute(select(AuditEntry).where(AuditEntry.allowed.is_(False))))
+            .scalars()
+            .all()
+        )
         assert [(r.actor_telegram_id, r.action, r.target) for r in rows] == [
-            (RESIDENT2, "read_request", f"request:{request_id}")]
+            (RESIDENT2, "read_request", f"request:{request_id}")
+        ]
         assert rows[0].at == NOW
-    assert any(r.levelno == logging.WARNING and "read_request" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        r.levelno == logging.WARNING and "read_request" in r.getMessage() for r in caplog.records
+    )
 
 
 async def test_unexpected_errors_roll_back(uow: UnitOfWorkFactory) -> None:
@@ -413,8 +453,7 @@ async def test_unexpected_errors_roll_back(uow: UnitOfWorkFactory) -> None:
     async with uow() as u:
         kinds = [e.kind for e in (await u.session.execute(select(RequestEvent))).scalars()]
         assert kinds == ["created"]
-        assert [e.action for e in await u.audit.entries()
-                if e.action == "read_contact"] == []
+        assert [e.action for e in await u.audit.entries() if e.action == "read_contact"] == []
         assert (await u.session.execute(select(HelpRequest))).scalar_one().status == "open"
 
 

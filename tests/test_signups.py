@@ -25,18 +25,34 @@ async def uow(db_url):
     async with factory() as work:
         area = await people.add_area(work, None, "Centrum", NOW)
         for n, tg in enumerate(RESIDENTS):
-            await people.register_resident(work, tg, first_name=f"Person{n}", area_id=area.id,
-                                           address="Storgatan 5", phone=None, now=NOW)
+            await people.register_resident(
+                work,
+                tg,
+                first_name=f"Person{n}",
+                area_id=area.id,
+                address="Storgatan 5",
+                phone=None,
+                now=NOW,
+            )
         place = Place(key="cafe", name="Träffpunkt Centrum", area_id=area.id)
         work.session.add(place)
         await work.session.flush()
-        activity = await work.places.add_activity(Activity(
-            key="fika", place_id=place.id, title="Fika och samtal", category="fika",
-            starts_at=TUESDAY, duration_minutes=120, rrule="FREQ=WEEKLY;BYDAY=TU",
-            signup_required=True, capacity=1,
-        ))
-        work.session.add(ActivityException(activity_id=activity.id,
-                                           occurs_at=TUESDAY + timedelta(days=7)))
+        activity = await work.places.add_activity(
+            Activity(
+                key="fika",
+                place_id=place.id,
+                title="Fika och samtal",
+                category="fika",
+                starts_at=TUESDAY,
+                duration_minutes=120,
+                rrule="FREQ=WEEKLY;BYDAY=TU",
+                signup_required=True,
+                capacity=1,
+            )
+        )
+        work.session.add(
+            ActivityException(activity_id=activity.id, occurs_at=TUESDAY + timedelta(days=7))
+        )
     yield factory
     await engine.dispose()
 
@@ -71,11 +87,14 @@ async def test_signing_up_twice_keeps_one_seat(uow):
     assert (await _sign(uow, 102)).status == "waiting"
 
 
-@pytest.mark.parametrize("when", [
-    TUESDAY + timedelta(days=7),  # that date is cancelled
-    TUESDAY + timedelta(days=1),  # not a date of this activity
-    NOW - timedelta(days=5),  # already over
-])
+@pytest.mark.parametrize(
+    "when",
+    [
+        TUESDAY + timedelta(days=7),  # that date is cancelled
+        TUESDAY + timedelta(days=1),  # not a date of this activity
+        NOW - timedelta(days=5),  # already over
+    ],
+)
 async def test_dates_that_cannot_be_booked_are_refused(uow, when):
     with pytest.raises(NotOpen):
         await _sign(uow, 101, when)

@@ -29,25 +29,29 @@ def read(text: str, now: datetime = NOW, locale: str = "sv") -> When | None:
 
 # --- parse + to_when ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("imorgon kl 10", When(at(MONDAY, 10), "exact")),
-    ("i morgon kl 10", When(at(MONDAY, 10), "exact")),
-    ("Imorgon kl. 10", When(at(MONDAY, 10), "exact")),
-    ("imorgon klockan 10:15", When(at(MONDAY, 10, 15), "exact")),
-    ("torsdag förmiddag", When(at(THURSDAY, 10), "part")),
-    ("torsdag eftermiddag", When(at(THURSDAY, 14), "part")),
-    ("fredag kväll", When(at(date(2026, 11, 27), 18), "part")),
-    ("den 3 december", When(at(date(2026, 12, 3), 12), "day")),
-    ("3 december kl 14", When(at(date(2026, 12, 3), 14), "exact")),
-    ("på torsdag kl 14.30", When(at(THURSDAY, 14, 30), "exact")),
-    ("kl 9", When(at(MONDAY, 9), "exact")),  # 09:00 has passed today, so tomorrow
-    ("kl 15", When(at(NOW.date(), 15), "exact")),  # still ahead today
-    ("övermorgon", When(at(TUESDAY, 12), "day")),
-    ("i övermorgon", When(at(TUESDAY, 12), "day")),
-    ("söndag", When(at(NOW.date(), 12), "day")),  # today is Sunday: today, read back to them
-    ("idag eftermiddag", When(at(NOW.date(), 14), "part")),
-    ("tomorrow at 10", When(at(MONDAY, 10), "exact")),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("imorgon kl 10", When(at(MONDAY, 10), "exact")),
+        ("i morgon kl 10", When(at(MONDAY, 10), "exact")),
+        ("Imorgon kl. 10", When(at(MONDAY, 10), "exact")),
+        ("imorgon klockan 10:15", When(at(MONDAY, 10, 15), "exact")),
+        ("torsdag förmiddag", When(at(THURSDAY, 10), "part")),
+        ("torsdag eftermiddag", When(at(THURSDAY, 14), "part")),
+        ("fredag kväll", When(at(date(2026, 11, 27), 18), "part")),
+        ("den 3 december", When(at(date(2026, 12, 3), 12), "day")),
+        ("3 december kl 14", When(at(date(2026, 12, 3), 14), "exact")),
+        ("på torsdag kl 14.30", When(at(THURSDAY, 14, 30), "exact")),
+        ("kl 9", When(at(MONDAY, 9), "exact")),  # 09:00 has passed today, so tomorrow
+        ("kl 15", When(at(NOW.date(), 15), "exact")),  # still ahead today
+        ("övermorgon", When(at(TUESDAY, 12), "day")),
+        ("i övermorgon", When(at(TUESDAY, 12), "day")),
+        ("söndag", When(at(NOW.date(), 12), "day")),  # today is Sunday: today, read back to them
+        ("idag eftermiddag", When(at(NOW.date(), 14), "part")),
+        ("tomorrow at 10", When(at(MONDAY, 10), "exact")),
+    ],
+)
 def test_typed_times(text: str, expected: When) -> None:
     assert read(text, locale="en" if text.startswith("tomorrow") else "sv") == expected
 
@@ -75,8 +79,9 @@ def test_part_of_day_is_not_taken_from_inside_imorgon() -> None:
     assert parsed == when.Parsed(day=MONDAY, clock=None, part=None)
 
 
-@pytest.mark.parametrize("text", ["blablabla", "25:00", "kl 25", "kl 10.75", "", "   ", "hej hej",
-                                  "x" * 81])
+@pytest.mark.parametrize(
+    "text", ["blablabla", "25:00", "kl 25", "kl 10.75", "", "   ", "hej hej", "x" * 81]
+)
 def test_nonsense_is_not_understood(text: str) -> None:
     assert when.parse(text, NOW, TZ) is None
 
@@ -94,6 +99,7 @@ def test_a_past_date_this_year_means_next_year() -> None:
 
 
 # --- Around the change to summer time (last Sunday of March 2027: 28 March) ----------------
+
 
 def test_tomorrow_at_10_across_the_spring_dst_change() -> None:
     now = datetime(2027, 3, 27, 12, 0, tzinfo=TZ)  # Saturday, winter time (+01:00)
@@ -118,18 +124,22 @@ def test_tomorrow_morning_across_the_autumn_dst_change() -> None:
 
 # --- is_usable ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "usable"), [
-    (When(None, "none"), True),
-    (When(at(MONDAY, 10), "exact"), True),
-    (When(at(NOW.date(), 11, 59), "exact"), False),
-    (When(NOW, "exact"), False),
-    (When(at(NOW.date(), 10), "part"), False),  # at noon this morning is over
-    (When(at(NOW.date(), 10) - timedelta(hours=2), "part"), False),
-    (When(at(NOW.date(), 12), "day"), True),  # today
-    (When(at(NOW.date() - timedelta(days=1), 12), "day"), False),  # yesterday
-    (When(NOW + timedelta(days=366), "day"), True),
-    (When(NOW + timedelta(days=367), "day"), False),  # absurdly far ahead
-])
+
+@pytest.mark.parametrize(
+    ("value", "usable"),
+    [
+        (When(None, "none"), True),
+        (When(at(MONDAY, 10), "exact"), True),
+        (When(at(NOW.date(), 11, 59), "exact"), False),
+        (When(NOW, "exact"), False),
+        (When(at(NOW.date(), 10), "part"), False),  # at noon this morning is over
+        (When(at(NOW.date(), 10) - timedelta(hours=2), "part"), False),
+        (When(at(NOW.date(), 12), "day"), True),  # today
+        (When(at(NOW.date() - timedelta(days=1), 12), "day"), False),  # yesterday
+        (When(NOW + timedelta(days=366), "day"), True),
+        (When(NOW + timedelta(days=367), "day"), False),  # absurdly far ahead
+    ],
+)
 def test_is_usable(value: When, usable: bool) -> None:
     assert when.is_usable(value, NOW) is usable
 
@@ -148,17 +158,21 @@ def test_this_evening_is_usable_until_nine() -> None:
 
 # --- parse_on_day --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("kl 14", When(at(THURSDAY, 14), "exact")),
-    ("14.30", When(at(THURSDAY, 14, 30), "exact")),
-    ("klockan 9", When(at(THURSDAY, 9), "exact")),
-    ("förmiddag", When(at(THURSDAY, 10), "part")),
-    ("på eftermiddagen", When(at(THURSDAY, 14), "part")),
-    ("kväll", When(at(THURSDAY, 18), "part")),
-    ("hej", None),
-    ("kl 25", None),
-    ("x" * 41, None),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kl 14", When(at(THURSDAY, 14), "exact")),
+        ("14.30", When(at(THURSDAY, 14, 30), "exact")),
+        ("klockan 9", When(at(THURSDAY, 9), "exact")),
+        ("förmiddag", When(at(THURSDAY, 10), "part")),
+        ("på eftermiddagen", When(at(THURSDAY, 14), "part")),
+        ("kväll", When(at(THURSDAY, 18), "part")),
+        ("hej", None),
+        ("kl 25", None),
+        ("x" * 41, None),
+    ],
+)
 def test_parse_on_day(text: str, expected: When | None) -> None:
     assert when.parse_on_day(text, THURSDAY, TZ) == expected
 

@@ -78,13 +78,13 @@ def main_menu(person: PersonView | None) -> ReplyKeyboardMarkup:
     roles = person.roles if person else frozenset()
     rows: list[list[str]] = []
     if "resident" in roles:
-        rows += [[label("menu.ask")], [label("menu.mine")]]
+        rows += [[label("menu.ask")], [label("menu.places")], [label("menu.mine")]]
     if "volunteer" in roles and (person is None or person.vetting != "declined"):
         rows.append([label("menu.tasks")])
         if person and person.vetting == "approved":
             rows.append([label("menu.resume") if person.paused else label("menu.pause")])
     if "coordinator" in roles:
-        rows += [[label("menu.pending")], [label("menu.area")]]
+        rows += [[label("menu.pending")], [label("menu.places_admin")], [label("menu.area")]]
     rows.append([label("menu.help")])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 

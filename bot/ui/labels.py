@@ -36,6 +36,8 @@ LABELS: dict[str, str] = {
     "menu.tasks": N_("📋 My tasks"),
     "menu.pause": N_("⏸ Pause tasks"),
     "menu.resume": N_("▶️ Start tasks again"),
+    "menu.places": N_("☕ Find a meeting place"),
+    "menu.places_admin": N_("🗂 Meeting places"),
     "menu.help": N_("❓ Help"),
     "menu.pending": N_("🧾 Volunteers waiting"),
     "menu.area": N_("➕ Add area"),

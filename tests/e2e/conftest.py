@@ -34,9 +34,13 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 def _env(database_url: str, api_url: str | None = None) -> dict[str, str]:
     """The process environment: ours, without any HJALPSAM_ setting from outside."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HJALPSAM_")}
-    env.update(PYTHONUNBUFFERED="1", HJALPSAM_TELEGRAM_TOKEN=TOKEN,
-               HJALPSAM_DATABASE_URL=database_url, HJALPSAM_COORDINATOR_IDS="900",
-               HJALPSAM_OUTGOING_RATE="0")
+    env.update(
+        PYTHONUNBUFFERED="1",
+        HJALPSAM_TELEGRAM_TOKEN=TOKEN,
+        HJALPSAM_DATABASE_URL=database_url,
+        HJALPSAM_COORDINATOR_IDS="900",
+        HJALPSAM_OUTGOING_RATE="0",
+    )
     if api_url:
         env["HJALPSAM_TELEGRAM_API_URL"] = api_url
     return env
@@ -46,9 +50,14 @@ def _env(database_url: str, api_url: str | None = None) -> dict[str, str]:
 def pg_upgraded(tmp_path_factory: pytest.TempPathFactory) -> bool:
     """Migrate PostgreSQL once per session, the way an operator would."""
     if PG_URL:
-        done = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], text=True,
-                              cwd=tmp_path_factory.mktemp("pg"), env=_env(PG_URL),
-                              capture_output=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "db", "upgrade"],
+            text=True,
+            cwd=tmp_path_factory.mktemp("pg"),
+            env=_env(PG_URL),
+            capture_output=True,
+            timeout=120,
+        )
         if done.returncode != 0:
             pytest.fail(f"hjalpsam db upgrade failed:\n{done.stdout}{done.stderr}")
     return bool(PG_URL)
@@ -78,8 +87,13 @@ class BotProcess:
     def __init__(self, cwd: Path, env: dict[str, str], number: int) -> None:
         self.log_path = cwd / f"bot-{number}.log"
         with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=cwd, env=env,
-                                         stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=cwd,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     @property
     def pid(self) -> int:
@@ -99,8 +113,9 @@ StartBot = Callable[[], Awaitable[BotProcess]]
 
 
 @pytest.fixture
-async def start_bot(request: pytest.FixtureRequest, tmp_path: Path, database_url: str,
-                    emulator: BotApiEmulator) -> AsyncIterator[StartBot]:
+async def start_bot(
+    request: pytest.FixtureRequest, tmp_path: Path, database_url: str, emulator: BotApiEmulator
+) -> AsyncIterator[StartBot]:
     """Start the bot (again); returns once it polls the emulator. Killed at teardown."""
     started: list[BotProcess] = []
     request.node.bot_processes = started
@@ -124,8 +139,9 @@ async def start_bot(request: pytest.FixtureRequest, tmp_path: Path, database_url
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]
-                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[Any]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """On failure, show what each bot process wrote (its log has the tracebacks)."""
     report: pytest.TestReport = yield
     if report.failed:
@@ -135,6 +151,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]
 
 
 # --- Steps the tests share: what people write and press, and what they see ------------
+
 
 async def coordinator_with_area(api: BotApiEmulator) -> None:
     """Coordinator 900 signs up in Swedish and adds the area Centrum."""
@@ -204,8 +221,10 @@ async def resident_signs_up(api: BotApiEmulator) -> None:
     phone = await api.wait_for(RESIDENT, "Vill du lämna ett telefonnummer?")
     assert "Hoppa över" in phone.buttons()
     await api.send(RESIDENT, "070-123 45 67")
-    consent = await api.wait_for(RESIDENT, "Din adress och ditt telefonnummer visas bara för "
-                                           "den volontär som tar din förfrågan.")
+    consent = await api.wait_for(
+        RESIDENT,
+        "Din adress och ditt telefonnummer visas bara för den volontär som tar din förfrågan.",
+    )
     assert "✅ Ja, det är okej" in consent.buttons()
     await api.send(RESIDENT, "✅ Ja, det är okej")
     ready = await api.wait_for(RESIDENT, "Klart! Välkommen, Anna.")
@@ -222,8 +241,10 @@ async def ask_for_shopping(api: BotApiEmulator, user_id: int = RESIDENT) -> str:
     await api.send(user_id, "imorgon kl 10")
     read_back = await api.wait_for(user_id, "Jag uppfattade:")
     # The bot's clock is real here: tomorrow in Stockholm (today, if midnight has just passed).
-    days = [format_date(datetime.now(STOCKHOLM).date() + timedelta(days=n), "EEEE d MMMM",
-                        locale="sv") for n in (1, 0)]
+    days = [
+        format_date(datetime.now(STOCKHOLM).date() + timedelta(days=n), "EEEE d MMMM", locale="sv")
+        for n in (1, 0)
+    ]
     found = re.fullmatch(r"Jag uppfattade: ((.+) kl\. 10\.00)\. Stämmer det\?", read_back.text)
     assert found and found.group(2) in days, (read_back.text, days)
     assert "✅ Ja" in read_back.buttons()

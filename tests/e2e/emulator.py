@@ -18,9 +18,15 @@ from typing import Any
 
 from aiohttp import web
 
-BOT_USER = {"id": 5000, "is_bot": True, "first_name": "Hjälpsam", "username": "hjalpsam_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
+BOT_USER = {
+    "id": 5000,
+    "is_bot": True,
+    "first_name": "Hjälpsam",
+    "username": "hjalpsam_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 # Parameters that are plain strings; every other form value is JSON (PTB encodes it so).
 _STRINGS = {"text", "caption", "callback_query_id", "parse_mode", "action", "url"}
 
@@ -46,9 +52,13 @@ class Sent:
         return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"message_id": self.message_id, "date": self.date, "from": BOT_USER,
-                "chat": {"id": self.chat_id, "type": "private" if self.chat_id > 0 else "group"},
-                "text": self.text}
+        data = {
+            "message_id": self.message_id,
+            "date": self.date,
+            "from": BOT_USER,
+            "chat": {"id": self.chat_id, "type": "private" if self.chat_id > 0 else "group"},
+            "text": self.text,
+        }
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
             data["reply_markup"] = self.reply_markup
         return data
@@ -97,8 +107,9 @@ class BotApiEmulator:
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return web.json_response({"ok": False, "error_code": 401, "description":
-                                      "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         method = request.match_info["method"]
         params = await _params(request)
         self.calls.append((method, params))
@@ -106,9 +117,14 @@ class BotApiEmulator:
         if method == "getUpdates":
             result = await self._get_updates(params)
             if result is None:  # like Telegram, when a newer poll (a restarted bot) came in
-                return web.json_response({"ok": False, "error_code": 409, "description":
-                                          "Conflict: terminated by other getUpdates request"},
-                                         status=409)
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 409,
+                        "description": "Conflict: terminated by other getUpdates request",
+                    },
+                    status=409,
+                )
         else:
             result = await self._answer(method, params)
         await self._notify()
@@ -118,11 +134,17 @@ class BotApiEmulator:
         if method == "getMe":
             return BOT_USER
         if method == "getMyCommands":
-            return next((p.get("commands", []) for m, p in reversed(self.calls)
-                         if m == "setMyCommands"), [])
+            return next(
+                (p.get("commands", []) for m, p in reversed(self.calls) if m == "setMyCommands"),
+                [],
+            )
         if method == "sendMessage":
-            sent = Sent(next(self._ids), int(params["chat_id"]), str(params.get("text", "")),
-                        params.get("reply_markup"))
+            sent = Sent(
+                next(self._ids),
+                int(params["chat_id"]),
+                str(params.get("text", "")),
+                params.get("reply_markup"),
+            )
             self.sent.append(sent)
             self._by_id[sent.message_id] = sent
             return sent.as_dict()
@@ -170,19 +192,31 @@ class BotApiEmulator:
     async def send(self, user_id: int, text: str) -> int:
         """A person writes to the bot in their private chat."""
         message: dict[str, Any] = {
-            "message_id": next(self._user_message_ids), "date": int(time.time()),
+            "message_id": next(self._user_message_ids),
+            "date": int(time.time()),
             "chat": {"id": user_id, "type": "private", "first_name": "Test"},
-            "from": self.user(user_id), "text": text}
+            "from": self.user(user_id),
+            "text": text,
+        }
         if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
         return await self.push({"message": message})
 
     async def press(self, user_id: int, message: Sent, data: str) -> int:
         """A person presses an inline button (callback data ``data``) under ``message``."""
-        return await self.push({"callback_query": {
-            "id": str(next(self._ids)), "from": self.user(user_id), "chat_instance": "ci",
-            "data": data, "message": message.as_dict()}})
+        return await self.push(
+            {
+                "callback_query": {
+                    "id": str(next(self._ids)),
+                    "from": self.user(user_id),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": message.as_dict(),
+                }
+            }
+        )
 
     async def press_label(self, user_id: int, message: Sent, label: str) -> int:
         """Press the inline button with this label."""
@@ -199,8 +233,9 @@ class BotApiEmulator:
             except TimeoutError:
                 raise AssertionError(f"timed out after {within} s waiting for {what}") from None
 
-    async def wait_for(self, chat_id: int, match: str | Callable[[Sent], bool] = "",
-                       within: float = 15) -> Sent:
+    async def wait_for(
+        self, chat_id: int, match: str | Callable[[Sent], bool] = "", within: float = 15
+    ) -> Sent:
         """The next message to this chat that matches (a text fragment or a predicate).
 
         Messages are taken in order: each call looks only after the one found before.
@@ -224,13 +259,17 @@ class BotApiEmulator:
 
     async def wait_confirmed(self, update_id: int, within: float = 15) -> None:
         """Wait until the bot has confirmed this update (and so will not get it again)."""
-        await self.until(lambda: self.confirmed >= update_id, within,
-                         f"update {update_id} to be confirmed")
+        await self.until(
+            lambda: self.confirmed >= update_id, within, f"update {update_id} to be confirmed"
+        )
 
     async def wait_polling(self, since: int = 0, within: float = 15) -> None:
         """Wait until the bot calls getUpdates (after the first ``since`` calls)."""
-        await self.until(lambda: any(m == "getUpdates" for m, _ in self.calls[since:]),
-                         within, "the bot to poll")
+        await self.until(
+            lambda: any(m == "getUpdates" for m, _ in self.calls[since:]),
+            within,
+            "the bot to poll",
+        )
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

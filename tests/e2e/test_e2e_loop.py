@@ -18,8 +18,9 @@ from tests.e2e.emulator import BotApiEmulator
 pytestmark = pytest.mark.e2e
 
 
-async def test_whole_loop_through_the_real_process(emulator: BotApiEmulator,
-                                                   start_bot: StartBot) -> None:
+async def test_whole_loop_through_the_real_process(
+    emulator: BotApiEmulator, start_bot: StartBot
+) -> None:
     api = emulator
     await start_bot()
     await coordinator_with_area(api)

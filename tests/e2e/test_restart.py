@@ -33,7 +33,8 @@ async def all_handled(api: BotApiEmulator) -> None:
 
 
 async def test_sigkill_mid_request_then_restart_continues_at_the_same_step(
-        emulator: BotApiEmulator, start_bot: StartBot) -> None:
+    emulator: BotApiEmulator, start_bot: StartBot
+) -> None:
     api = emulator
     first = await start_bot()
     await coordinator_with_area(api)
@@ -62,8 +63,9 @@ async def test_sigkill_mid_request_then_restart_continues_at_the_same_step(
     assert offer.buttons() == ["🙋 Jag tar det"]
 
 
-async def test_sigkill_right_after_the_question(emulator: BotApiEmulator,
-                                                start_bot: StartBot) -> None:
+async def test_sigkill_right_after_the_question(
+    emulator: BotApiEmulator, start_bot: StartBot
+) -> None:
     api = emulator
     first = await start_bot()
     await coordinator_with_area(api)
