@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 ACTIONS: dict[str, frozenset[str]] = {
     # Task messages to volunteers.
@@ -73,6 +74,20 @@ class Callback:
         if self.arg2 is None:
             raise ValueError("no second id")
         return int(self.arg2)
+
+    @property
+    def moment(self) -> datetime:
+        """The second argument read as a date (see ``minutes``); ValueError when there is none."""
+        return from_minutes(self.id2)
+
+
+def minutes(moment: datetime) -> int:
+    """A date as whole minutes since 1970 (UTC): short enough for button data."""
+    return int(moment.timestamp()) // 60
+
+
+def from_minutes(value: int) -> datetime:
+    return datetime.fromtimestamp(value * 60, UTC)
 
 
 def encode(
