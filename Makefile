@@ -11,7 +11,7 @@ extract:
 
 update: extract
 	$(PYBABEL) update -i locales/messages.pot -d locales -D messages \
-		--ignore-obsolete --width 99
+		--ignore-obsolete --no-fuzzy-matching --width 99
 	$(PYTHON) scripts/po_tidy.py locales
 
 compile:

@@ -29,7 +29,16 @@ from bot.conversations import (
     onboarding,
     request_help,
 )
-from bot.handlers import coordinator, errors, lifecycle, menu, reminders, requests, tasks
+from bot.handlers import (
+    coordinator,
+    errors,
+    lifecycle,
+    menu,
+    places,
+    reminders,
+    requests,
+    tasks,
+)
 from bot.i18n import Catalogs
 from bot.notifier import Notifier
 from bot.persistence import SqlPersistence
@@ -120,6 +129,7 @@ def build_application(
     requests.register(app)
     coordinator.register(app)
     reminders.register(app)
+    places.register(app)
     # Conversations. Those entered by a button come first, so a catch-all for old buttons in
     # another conversation's step never swallows them; onboarding, which owns /start, is last.
     with warnings.catch_warnings():

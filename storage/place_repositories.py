@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from storage.place_models import Activity, ActivityException, SignUp
+from storage.place_models import Activity, ActivityException, Place, SignUp
 from storage.repositories import _Repo
 
 
@@ -78,5 +78,41 @@ class PlaceRepo(_Repo):
             select(SignUp)
             .where(SignUp.activity_id == activity_id, SignUp.occurs_at == occurs_at)
             .order_by(SignUp.created_at, SignUp.id)
+        )
+        return result.scalars().all()
+
+    async def listed(self) -> Sequence[tuple[Activity, Place]]:
+        """Every activity that is not cancelled, with its place (a municipality has hundreds)."""
+        result = await self.session.execute(
+            select(Activity, Place)
+            .join(Place, Place.id == Activity.place_id)
+            .where(Activity.cancelled.is_(False))
+            .order_by(Activity.id)
+        )
+        return [(a, p) for a, p in result.all()]
+
+    async def all_cancelled_dates(self) -> dict[int, list[datetime]]:
+        """Cancelled dates by activity id."""
+        result = await self.session.execute(
+            select(ActivityException.activity_id, ActivityException.occurs_at)
+        )
+        dates: dict[int, list[datetime]] = {}
+        for activity_id, occurs_at in result.all():
+            dates.setdefault(activity_id, []).append(occurs_at)
+        return dates
+
+    async def place(self, place_id: int) -> Place | None:
+        return await self.session.get(Place, place_id)
+
+    async def of_person(self, person_id: int, since: datetime) -> Sequence[SignUp]:
+        """A person's seats and waiting places from ``since`` on, soonest first."""
+        result = await self.session.execute(
+            select(SignUp)
+            .where(
+                SignUp.person_id == person_id,
+                SignUp.occurs_at >= since,
+                SignUp.status != "cancelled",
+            )
+            .order_by(SignUp.occurs_at)
         )
         return result.scalars().all()

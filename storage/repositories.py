@@ -191,6 +191,18 @@ class RequestRepo(_Repo):
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
+    async def active_for_signup(self, signup_id: int) -> HelpRequest | None:
+        """The open or taken request for company to one meeting-place date, if any."""
+        result = await self.session.execute(
+            select(HelpRequest)
+            .where(
+                HelpRequest.signup_id == signup_id,
+                HelpRequest.status.in_(("open", "claimed")),
+            )
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
     async def add_event(self, event: RequestEvent) -> None:
         self.session.add(event)
         await self.session.flush()

@@ -109,7 +109,14 @@ class RecordingRequest(BaseRequest):
             return BOT_USER
         if name == "getUpdates":
             return []
-        if name in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto", "sendVoice"):
+        if name in (
+            "sendMessage",
+            "editMessageText",
+            "sendDocument",
+            "sendPhoto",
+            "sendVoice",
+            "sendVenue",
+        ):
             chat_id = int(params.get("chat_id", 0))
             message_id = int(params.get("message_id") or next(self._ids))
             return {
@@ -228,6 +235,9 @@ class Updates:
                 "mime_type": "audio/ogg",
             },
         )
+
+    def location(self, user_id: int, latitude: float, longitude: float) -> dict[str, Any]:
+        return self.message(user_id, location={"latitude": latitude, "longitude": longitude})
 
     def contact(self, user_id: int, phone: str) -> dict[str, Any]:
         return self.message(

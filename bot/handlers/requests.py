@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import BotContext
 from bot.handlers.buttons import Refused, act
 from bot.services import requests
-from bot.services.views import Contact, Recipient, RequestView
+from bot.services.views import CloseResult, Contact, Recipient, RequestView
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
 
@@ -66,6 +66,11 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await query.edit_message_text(texts.cancelled_resident())
+    await tell_cancelled(context, result)
+
+
+async def tell_cancelled(context: BotContext, result: CloseResult) -> None:
+    """After a cancel: tell the volunteer who held it, and close the task messages."""
     req, tz, notifier = result.request, context.tz, context.data.notifier
     if result.volunteer is not None:
         name = result.resident.first_name

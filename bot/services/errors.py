@@ -47,3 +47,7 @@ class Duplicate(DomainError):
 
 class NotSetUp(DomainError):
     """The service is not ready yet, e.g. there are no areas."""
+
+
+class OnWaitingList(DomainError):
+    """The person has only a place on the waiting list for that date."""

@@ -96,25 +96,41 @@ async def submit(uow: UnitOfWork, telegram_id: int, now: datetime) -> SubmitResu
     draft = await uow.drafts.get(person.id)
     if draft is None or draft.category not in CATEGORIES:
         raise NotFound("draft")
+    when = When(draft.when_at, draft.when_precision or "none")
+    if not is_usable(when, now):
+        raise TimePassed()
+    result = await open_request(uow, person, draft.category, when, draft.details, now)
+    await uow.drafts.drop(person.id)
+    return result
+
+
+async def open_request(
+    uow: UnitOfWork,
+    person: Person,
+    category: str,
+    when: When,
+    details: str | None,
+    now: datetime,
+    signup_id: int | None = None,
+) -> SubmitResult:
+    """Open a request for a resident in their area and find who to offer it to."""
     if person.area_id is None:
         raise NotFound("area")
-    if not is_usable(When(draft.when_at, draft.when_precision or "none"), now):
-        raise TimePassed()
     req = await uow.requests.add(
         HelpRequest(
             resident_id=person.id,
             created_by_id=person.id,
             area_id=person.area_id,
-            category=draft.category,
-            when_at=draft.when_at,
-            when_precision=draft.when_precision or "none",
-            details=draft.details,
+            category=category,
+            when_at=when.at,
+            when_precision=when.precision,
+            details=details,
             status="open",
             created_at=now,
+            signup_id=signup_id,
         )
     )
     await _event(uow, req, "created", person.id, now)
-    await uow.drafts.drop(person.id)
     volunteers, groups = await _audience(uow, req, exclude={person.id})
     log.info("request %s opened, offered to %s volunteers", req.id, len(volunteers))
     return SubmitResult(

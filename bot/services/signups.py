@@ -25,7 +25,7 @@ class SignUpView:
     waiting_position: int = 0
 
 
-async def _date_of(
+async def date_of(
     uow: UnitOfWork,
     activity_id: int,
     occurs_at: datetime,
@@ -72,7 +72,7 @@ async def sign_up(
     IMMEDIATE transaction), so two people can never both take the last seat.
     """
     person = await registered(uow, telegram_id)
-    activity = await _date_of(uow, activity_id, occurs_at, now, tz, lock=True)
+    activity = await date_of(uow, activity_id, occurs_at, now, tz, lock=True)
     existing = await uow.places.signup(activity_id, occurs_at, person.id)
     if existing is not None and existing.status != "cancelled":
         return SignUpView(activity_id, occurs_at, existing.status, await _position(uow, existing))

@@ -90,9 +90,7 @@ def from_minutes(value: int) -> datetime:
     return datetime.fromtimestamp(value * 60, UTC)
 
 
-def encode(
-    scope: str, action: str, arg: int | str | None = None, arg2: int | None = None
-) -> str:
+def encode(scope: str, action: str, arg: int | str | None = None, arg2: int | None = None) -> str:
     """Build callback data; refuses anything the decoder would not accept."""
     data = f"{scope}:{action}" if arg is None else f"{scope}:{action}:{arg}"
     if arg2 is not None:
