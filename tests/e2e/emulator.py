@@ -148,6 +148,13 @@ class BotApiEmulator:
             self.sent.append(sent)
             self._by_id[sent.message_id] = sent
             return sent.as_dict()
+        if method in ("sendVenue", "sendDocument"):
+            # Kept with the messages: a venue by its title, a file by its caption.
+            shown = params.get("title") or params.get("caption") or ""
+            sent = Sent(next(self._ids), int(params["chat_id"]), f"[{method}] {shown}", None)
+            self.sent.append(sent)
+            self._by_id[sent.message_id] = sent
+            return sent.as_dict()
         if method in ("editMessageText", "editMessageReplyMarkup"):
             edited = self._by_id.get(int(params.get("message_id", 0)))
             if edited is None:
