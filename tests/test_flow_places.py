@@ -21,6 +21,7 @@ WAYS = [
     "📅 Idag",
     "🗓 Den här veckan",
     "🎨 Välj sort",
+    "📌 Dit jag ska",
     "⬅️ Tillbaka",
     "✖️ Avbryt",
 ]
@@ -389,3 +390,18 @@ async def test_someone_who_has_not_joined_is_asked_to_start(harness):
     await h.send(555, FIND)
     await h.press(555, "pl:show:1")
     assert h.alerts()
+
+
+async def test_where_i_am_going_lists_my_dates_and_leads_to_cancel(town):
+    h = town
+    await h.send(RESIDENT, FIND)
+    await h.send(RESIDENT, "📌 Dit jag ska")
+    assert h.last(RESIDENT).text == "Du är inte anmäld till något just nu."
+    await _open_books(h)
+    await h.press(RESIDENT, _data(h, "✅ Jag vill gå dit"))
+    await h.send(RESIDENT, "📌 Dit jag ska")
+    assert h.last(RESIDENT).text == "Hit ska du. Tryck på en för att se den eller avboka:"
+    assert h.last(RESIDENT).buttons() == ["Bokcirkel – söndag 22 november kl. 15.00"]
+    await h.press(RESIDENT, _data(h, "Bokcirkel – söndag 22 november kl. 15.00"))
+    assert "Du är anmäld. 💛" in h.last(RESIDENT).text
+    assert "Jag kan inte komma" in h.last(RESIDENT).buttons()

@@ -21,7 +21,7 @@ from bot.ui.labels import LabelFilter, label
 from storage.place_models import ACTIVITY_CATEGORIES
 
 NAME = "find_place"
-WAYS = ("find.near", "find.area", "find.today", "find.week", "find.kind")
+WAYS = ("find.near", "find.area", "find.today", "find.week", "find.kind", "find.mine")
 KINDS = tuple(f"act.{code}" for code in ACTIVITY_CATEGORIES)
 NOT_A_LOCATION = (
     filters.PHOTO | filters.Sticker.ALL | filters.Document.ALL | filters.VIDEO | filters.CONTACT
@@ -62,6 +62,8 @@ async def got_way(update: Update, context: BotContext) -> int:
         return State.WAY
     if choice == "find.kind":
         return await ask_kind(update, context)
+    if choice == "find.mine":
+        return await show_planned(update, context)
     if choice is None:
         return await common.reprompt(ask_way)(update, context)
     mode = {"find.area": "area", "find.today": "today", "find.week": "week"}[choice]
@@ -77,6 +79,16 @@ async def got_location(update: Update, context: BotContext) -> int:
     # About 100 m is close enough for "how far", and keeps less of where the person is.
     here = Search("near", round(spot.latitude, 3), round(spot.longitude, 3))
     return await show_results(update, context, here)
+
+
+async def show_planned(update: Update, context: BotContext) -> int:
+    """The dates the person is going to, each a button to see it or cancel."""
+    async with context.uow() as uow:
+        items = await places.planned(uow, update.effective_user.id, context.now())
+    await update.effective_message.reply_text(
+        texts.planned_intro(items), reply_markup=place_keyboards.planned(items, context.tz)
+    )
+    return State.WAY
 
 
 async def not_a_location(update: Update, context: BotContext) -> int:

@@ -270,3 +270,25 @@ async def occasion(
     activity = await uow.places.activity(activity_id)
     assert activity is not None
     return found, await _occasion(uow, activity, at, person.id)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A date the person is signed up for (or waiting for)."""
+
+    activity_id: int
+    title: str
+    occasion: Occasion
+
+
+async def planned(uow: UnitOfWork, telegram_id: int, now: datetime) -> list[Planned]:
+    """The person's coming dates, soonest first."""
+    person = await registered(uow, telegram_id)
+    found = []
+    for seat in await uow.places.of_person(person.id, now):
+        activity = await uow.places.activity(seat.activity_id)
+        if activity is not None and not activity.cancelled:
+            found.append(
+                Planned(activity.id, activity.title, Occasion(seat.occurs_at, None, seat.status))
+            )
+    return found

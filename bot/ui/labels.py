@@ -54,6 +54,7 @@ LABELS: dict[str, str] = {
     "find.today": N_("📅 Today"),
     "find.week": N_("🗓 This week"),
     "find.kind": N_("🎨 Choose a kind"),
+    "find.mine": N_("📌 Where I am going"),
     "act.fika": N_("☕ Coffee and a chat"),
     "act.exercise": N_("🤸 Exercise"),
     "act.culture": N_("🎭 Culture"),

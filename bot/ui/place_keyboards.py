@@ -12,7 +12,7 @@ from telegram import (
 )
 
 from bot.i18n import _
-from bot.services.places import Detail, Occasion
+from bot.services.places import Detail, Occasion, Planned
 from bot.ui import texts
 from bot.ui.callbacks import encode, minutes
 from bot.ui.labels import label
@@ -33,7 +33,7 @@ def ways() -> ReplyKeyboardMarkup:
         [KeyboardButton(label("find.near"), request_location=True)],
         [KeyboardButton(label("find.area"))],
         [KeyboardButton(label("find.today")), KeyboardButton(label("find.week"))],
-        [KeyboardButton(label("find.kind"))],
+        [KeyboardButton(label("find.kind")), KeyboardButton(label("find.mine"))],
         [KeyboardButton(label("back")), KeyboardButton(label("cancel"))],
     ]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
@@ -91,4 +91,12 @@ def confirm_not_going(activity_id: int, at: Occasion) -> InlineKeyboardMarkup:
             [_b(_("Yes, cancel"), "nogoyes", activity_id, at)],
             [_b(_("No, I am coming"), "dates", activity_id, at)],
         ]
+    )
+
+
+def planned(items: list[Planned], tz: ZoneInfo) -> InlineKeyboardMarkup | None:
+    if not items:
+        return None
+    return InlineKeyboardMarkup(
+        [[_b(texts.planned_button(p, tz), "dates", p.activity_id, p.occasion)] for p in items]
     )

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 
 from bot.i18n import N_, _, current_locale, format_clock, format_day, ngettext
-from bot.services.places import Card, Detail, Occasion
+from bot.services.places import Card, Detail, Occasion, Planned
 from bot.services.reminders import ReminderPolicy
 
 ACTIVITY_NAMES: dict[str, str] = {
@@ -275,3 +275,16 @@ def company_waiting() -> str:
 
 def company_residents_only() -> str:
     return _("Company to a meeting place is for people who asked for help when they joined.")
+
+
+def planned_intro(items: list[Planned]) -> str:
+    if not items:
+        return _("You are not signed up for anything just now.")
+    return _("You are going to these. Press one to see it or to cancel:")
+
+
+def planned_button(item: Planned, tz: ZoneInfo) -> str:
+    text = _("{title} – {when}").format(title=item.title, when=moment(item.occasion.at, tz))
+    if item.occasion.mine == "waiting":
+        return _("{when} – waiting list").format(when=text)
+    return text
