@@ -50,6 +50,10 @@ def read(text: str, now: datetime = NOW, locale: str = "sv") -> When | None:
         ("söndag", When(at(NOW.date(), 12), "day")),  # today is Sunday: today, read back to them
         ("idag eftermiddag", When(at(NOW.date(), 14), "part")),
         ("tomorrow at 10", When(at(MONDAY, 10), "exact")),
+        # A written date wins over the weekday beside it (not "next Tuesday").
+        ("tisdag 1 december kl 14", When(at(date(2026, 12, 1), 14), "exact")),
+        ("måndag 7/12 kl 9", When(at(date(2026, 12, 7), 9), "exact")),
+        ("tisdag eftermiddag tack", When(at(TUESDAY, 14), "part")),
     ],
 )
 def test_typed_times(text: str, expected: When) -> None:

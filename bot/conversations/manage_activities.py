@@ -36,12 +36,6 @@ from storage.place_models import ACTIVITY_CATEGORIES
 
 NAME = "manage_activities"
 _KEY = "manage_activities"
-# when.parse lets a weekday win over a written date ("tisdag 1 december" -> the next Tuesday),
-# so a weekday beside a date is dropped before parsing.
-_WEEKDAY = re.compile(
-    r"\b(mån|tis|ons|tors|fre|lör|sön)dag(en)?\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b"
-)
-_DATE = re.compile(r"\d{1,2}(/\d{1,2}|\.? ?[a-zåäö]{3})")
 _NUMBER = re.compile(r"^(\d{1,6})\s*(kr|kronor|sek|st|platser|:-)?\.?$")
 
 
@@ -408,10 +402,7 @@ async def got_when(update: Update, context: BotContext) -> int:
         return await ask_when(update, context)
     locale = context.data.catalogs.normalise(context.data.locales.get(update.effective_user.id))
     now, tz = context.now(), context.tz
-    lowered = text.lower()
-    if _DATE.search(_WEEKDAY.sub(" ", lowered)):
-        lowered = _WEEKDAY.sub(" ", lowered)
-    parsed = when.parse(lowered, now, tz, locale)
+    parsed = when.parse(text, now, tz, locale)
     if parsed is None or parsed.clock is None:
         await message.reply_text(texts.admin_when_not_understood(parsed is not None))
         return await ask_when(update, context)

@@ -139,13 +139,16 @@ def parse(text: str, now: datetime, tz: ZoneInfo, locale: str = "sv") -> Parsed 
     rest, day = _take_named_day(rest, today)
     rest, part = _take_part(rest)
     weekday_named = any(_word(cleaned, w) for w in _WEEKDAYS)
+    if _FILLER.sub(" ", rest).strip(" ,."):
+        written = _take_date(rest, today, locale)
+        if written is not None:
+            # "tisdag 1 december": the written date wins over the weekday beside it.
+            day, weekday_named = written, False
+        elif day is None:
+            return None
     if day == today and weekday_named and clock and datetime.combine(day, clock, tz) <= now:
         # "söndag kl 10" said on Sunday afternoon means next Sunday.
         day = today + timedelta(days=7)
-    if day is None and _FILLER.sub(" ", rest).strip(" ,."):
-        day = _take_date(rest, today, locale)
-        if day is None:
-            return None
     if day is None:
         if clock is None and part is None:
             return None
