@@ -132,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx logs every request URL, and the URL holds the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler logs every poll of the reminder job at INFO.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     settings = _load_settings()
     from bot.i18n import Catalogs
     from bot.ui import texts

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from bot.notifier import Notifier
+    from bot.scheduler import Scheduler
 
 
 def utc_now() -> datetime:
@@ -34,11 +35,14 @@ class BotData:
     notifier: Notifier
     tz: ZoneInfo
     reminder_policy: ReminderPolicy
+    # Started in post_init (only when the bot runs), stopped in post_shutdown.
+    scheduler: Scheduler | None
     clock: Callable[[], datetime]
     locales: dict[int, str]
 
     def __init__(self) -> None:
         self.clock = utc_now
+        self.scheduler = None
         self.locales = {}
 
 

@@ -9,10 +9,12 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -127,7 +129,17 @@ class Reminder(Base):
     """A message due at a time: a database row first, sent once by the dispatcher."""
 
     __tablename__ = "reminders"
-    __table_args__ = (UniqueConstraint("signup_id", "kind", name="uq_reminders_signup_kind"),)
+    __table_args__ = (
+        UniqueConstraint("signup_id", "kind", name="uq_reminders_signup_kind"),
+        # Only the rows still to send: the dispatcher's poll never walks past the sent ones.
+        Index(
+            "ix_reminders_open",
+            "due_at",
+            "id",
+            sqlite_where=text("sent_at IS NULL AND dropped_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND dropped_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signup_id: Mapped[int | None] = mapped_column(ForeignKey("signups.id", ondelete="CASCADE"))

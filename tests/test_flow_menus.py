@@ -241,6 +241,7 @@ async def test_help_is_plain_swedish_with_112_and_1177(harness: Harness) -> None
     assert "Ring 112 om det är fara" in text and "Ring 1177 för råd om vård" in text
     assert "inte för nödsituationer" in text
     assert "/mina" in text and "/avbryt" in text
+    assert "«☕ Hitta mötesplats» visar kaféer, motionsgrupper, studiecirklar" in text
     for english in ("Press", "volunteer", "the ", "call", "help"):
         assert english not in text
 

@@ -67,6 +67,18 @@ def menu() -> str:
 
 
 def help_text() -> str:
+    return "\n\n".join([_help_asking(), help_places()])
+
+
+def help_places() -> str:
+    return _(
+        "• «☕ Find a meeting place» shows cafés, exercise groups, study circles and talks near "
+        "you. You can sign up, and I remind you the day before. /paminnelser turns reminders "
+        "off or on."
+    )
+
+
+def _help_asking() -> str:
     return _(
         "Hjälpsam puts you in touch with volunteers who help with everyday things: "
         "shopping, the pharmacy, a walk, a ride, the phone or the computer.\n\n"
