@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
+from storage.db import create_engine, create_session_factory
+from storage.place_models import Reminder
 from tests.e2e.conftest import (
     RESIDENT,
     StartBot,
@@ -14,16 +19,13 @@ from tests.e2e.conftest import (
     coordinator_with_area,
     resident_signs_up,
 )
-from tests.e2e.emulator import BotApiEmulator
+from tests.e2e.emulator import BotApiEmulator, Sent
 
 pytestmark = pytest.mark.e2e
 
 
-async def test_find_a_place_read_about_it_and_sign_up(
-    emulator: BotApiEmulator, start_bot: StartBot, database_url: str, tmp_path
-) -> None:
-    api = emulator
-    bot = await start_bot()
+async def find_and_sign_up(api: BotApiEmulator, database_url: str, tmp_path: Path) -> Sent:
+    """Anna finds a meeting place in the sample municipality and signs up; the answer."""
     await coordinator_with_area(api)
     await resident_signs_up(api)
     # The operator loads the sample municipality while the bot runs.
@@ -58,10 +60,66 @@ async def test_find_a_place_read_about_it_and_sign_up(
     first = day.buttons()[0]
     assert first in ("✅ Jag vill gå dit", "📝 Ställ mig på väntelistan")
     await api.press_label(RESIDENT, day, first)
-    going = await api.wait_for(
+    going: Sent = await api.wait_for(
         RESIDENT, lambda m: "Du är anmäld till" in m.text or "väntelistan" in m.text
     )
+    return going
+
+
+async def test_find_a_place_read_about_it_and_sign_up(
+    emulator: BotApiEmulator, start_bot: StartBot, database_url: str, tmp_path: Path
+) -> None:
+    api = emulator
+    bot = await start_bot()
+    going = await find_and_sign_up(api, database_url, tmp_path)
     if "📅 Lägg in i kalendern" in going.buttons():
         await api.press_label(RESIDENT, going, "📅 Lägg in i kalendern")
         await api.wait_for(RESIDENT, "[sendDocument] Öppna filen")
     assert "Traceback" not in bot.log()
+
+
+async def _reminders(database_url: str, due_now: bool = False) -> list[Reminder]:
+    """The reminder rows; ``due_now`` first moves the 2-hours-before one into the past."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            if due_now:
+                when = datetime.now(UTC) - timedelta(minutes=5)
+                await session.execute(
+                    update(Reminder).where(Reminder.kind == "before").values(due_at=when)
+                )
+            return list((await session.execute(select(Reminder))).scalars())
+    finally:
+        await engine.dispose()
+
+
+async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_start(
+    emulator: BotApiEmulator, start_bot: StartBot, database_url: str, tmp_path: Path
+) -> None:
+    api = emulator
+    bot = await start_bot()
+    going = await find_and_sign_up(api, database_url, tmp_path)
+    if "Du är anmäld till" not in going.text:
+        pytest.skip("the first date in the sample was full")
+    bot.kill()
+    # While the bot is down, the 2-hours-before reminder falls due.
+    rows = await _reminders(database_url, due_now=True)
+    assert {r.kind for r in rows} >= {"before"} and not any(r.sent_at for r in rows)
+
+    again = await start_bot()
+    reminder = await api.wait_for(RESIDENT, "Snart dags:", within=30)
+    assert reminder.buttons() == ["Jag kan inte komma", "🔕 Inga fler påminnelser"]
+    # The row is marked sent in the transaction that follows the send.
+    for _ in range(100):
+        sent = [r for r in await _reminders(database_url) if r.kind == "before"]
+        if sent[0].sent_at is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert sent[0].sent_at is not None and sent[0].message_id == reminder.message_id
+    # A second restart sends nothing more.
+    again.kill()
+    await start_bot()
+    await asyncio.sleep(3)
+    snart = [m for m in api.messages(RESIDENT) if m.text.startswith("Snart dags:")]
+    assert len(snart) == 1
+    assert "Traceback" not in bot.log() + again.log()
