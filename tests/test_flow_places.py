@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.services.place_import import COLUMNS, import_text
 from storage.models import HelpRequest
-from storage.place_models import SignUp
+from storage.place_models import ActivityException, SignUp
 from tests.conftest import NOW, TZ
 from tests.helpers import RESIDENT, coordinator_with_area, resident, volunteer
 
@@ -405,3 +405,28 @@ async def test_where_i_am_going_lists_my_dates_and_leads_to_cancel(town):
     await h.press(RESIDENT, _data(h, "Bokcirkel – söndag 22 november kl. 15.00"))
     assert "Du är anmäld. 💛" in h.last(RESIDENT).text
     assert "Jag kan inte komma" in h.last(RESIDENT).buttons()
+
+
+async def test_a_cancelled_date_is_not_offered_and_its_old_button_says_so(town):
+    h = town
+    await h.send(RESIDENT, FIND)
+    await h.send(RESIDENT, "📅 Idag")
+    await h.press(RESIDENT, _data(h, "🔎 Läs mer"))
+    old = _data(h, "söndag 22 november kl. 15.00")
+    async with h.uow() as uow:
+        books = await uow.catalogue.activity("bokcirkel")
+        uow.session.add(ActivityException(activity_id=books.id, occurs_at=NOW.replace(hour=15)))
+    await h.press(RESIDENT, old)
+    await h.press(RESIDENT, old.replace("dates", "go"))
+    assert (
+        h.alerts()[-2:]
+        == [
+            "Den tiden går inte att välja längre: den är inställd eller har redan varit. "
+            "Tryck på «🔎 Läs mer» igen för att se tiderna framåt."
+        ]
+        * 2
+    )
+    async with h.uow() as uow:
+        assert not (await uow.session.execute(select(SignUp))).scalars().all()
+    await h.send(RESIDENT, "📅 Idag")
+    assert h.last(RESIDENT).text == "Idag händer inget mer. Prova «🗓 Den här veckan»."

@@ -5,7 +5,7 @@ They live outside the find-place conversation, so a card still works days later.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -13,16 +13,18 @@ from telegram import InputFile, Message, ReplyKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.handlers.buttons import Refused, act
+from bot.handlers.buttons import Refused, Say, act
 from bot.handlers.requests import tell_cancelled
 from bot.handlers.tasks import alert_if_nobody, send_offers
 from bot.services import company, going, places
-from bot.services.errors import Duplicate, NotAllowed, OnWaitingList
+from bot.services.errors import DomainError, Duplicate, NotAllowed, NotOpen, OnWaitingList
 from bot.services.places import Occasion, Search
 from bot.ui import place_keyboards, texts
 from bot.ui.callbacks import pattern
 
 SEARCH_KEY = "find_place"
+# A date that was cancelled, or has passed, since its button was sent.
+GONE: Mapping[type[DomainError], Say] = {NotOpen: texts.date_gone}
 
 
 def remember(context: BotContext, search: Search, offset: int) -> None:
@@ -133,6 +135,7 @@ async def date(update: Update, context: BotContext) -> None:
         update,
         context,
         lambda uow, user, data, now: places.occasion(uow, user, data.id, data.moment, now, tz),
+        GONE,
     )
     if isinstance(found, Refused):
         return
@@ -150,6 +153,7 @@ async def go(update: Update, context: BotContext) -> None:
         update,
         context,
         lambda uow, user, data, now: going.go(uow, user, data.id, data.moment, now, tz, policy),
+        GONE,
     )
     if isinstance(result, Refused):
         return
@@ -177,6 +181,7 @@ async def calendar(update: Update, context: BotContext) -> None:
         update,
         context,
         lambda uow, user, data, now: going.calendar_file(uow, user, data.id, data.moment, now, tz),
+        GONE,
     )
     if isinstance(found, Refused):
         return
@@ -194,6 +199,7 @@ async def ask_not_going(update: Update, context: BotContext) -> None:
         update,
         context,
         lambda uow, user, data, now: places.occasion(uow, user, data.id, data.moment, now, tz),
+        GONE,
     )
     if isinstance(found, Refused):
         return
@@ -251,6 +257,7 @@ async def ask_company(update: Update, context: BotContext) -> None:
         context,
         lambda uow, user, data, now: company.ask(uow, user, data.id, data.moment, now, tz, policy),
         {
+            **GONE,
             Duplicate: texts.company_twice,
             OnWaitingList: texts.company_waiting,
             NotAllowed: texts.company_residents_only,

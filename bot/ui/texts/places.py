@@ -185,6 +185,13 @@ def date_button(occasion: Occasion, tz: ZoneInfo) -> str:
     return text
 
 
+def date_gone() -> str:
+    return _(
+        "That time cannot be chosen any more: it is cancelled or has already been. "
+        "Press «🔎 Read more» again to see the times ahead."
+    )
+
+
 def online_link(url: str) -> str:
     return _("💻 You join online with this link:\n{url}").format(url=url)
 
