@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -90,3 +92,15 @@ def swedish() -> frozenset[str]:
     with SV_PO.open("rb") as handle:
         catalog = read_po(handle)
     return frozenset(m.string for m in catalog if m.id and isinstance(m.string, str) and m.string)
+
+
+def places_csv(*rows: dict[str, str]) -> str:
+    """A meeting-place import file with these rows (missing columns left empty)."""
+    from bot.services.place_import import COLUMNS
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue()

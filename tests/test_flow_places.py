@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from sqlalchemy import select
 
-from bot.services.place_import import COLUMNS, import_text
+from bot.services.place_import import import_text
 from storage.models import HelpRequest
 from storage.place_models import ActivityException, SignUp
 from tests.conftest import NOW, TZ
-from tests.helpers import RESIDENT, coordinator_with_area, resident, volunteer
+from tests.helpers import RESIDENT, coordinator_with_area, places_csv, resident, volunteer
 
 FIND = "☕ Hitta mötesplats"
 WAYS = [
@@ -92,20 +89,11 @@ ONLINE = dict(
 )
 
 
-def _csv(*rows: dict[str, str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return out.getvalue()
-
-
 @pytest.fixture
 async def town(harness):
     """A small town: two areas, four activities, one resident in Centrum."""
     await coordinator_with_area(harness, "Centrum", "Norrby")
-    report = await import_text(harness.uow, _csv(CAFE, BOOKS, SONGS, ONLINE), TZ, NOW)
+    report = await import_text(harness.uow, places_csv(CAFE, BOOKS, SONGS, ONLINE), TZ, NOW)
     assert not report.errors
     await resident(harness)
     harness.request.clear()

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.services.place_import import COLUMNS, import_text
+from bot.services.place_import import import_text
 from storage.db import create_engine, create_session_factory
 from storage.place_models import Activity, Organisation, Place
 from storage.uow import UnitOfWorkFactory
 from tests.conftest import NOW, TZ
+from tests.helpers import places_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = {
@@ -42,15 +43,6 @@ GOOD = {
 }
 
 
-def _csv(*rows: dict[str, str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return out.getvalue()
-
-
 async def _count(factory, model) -> int:
     async with factory() as uow:
         return int((await uow.session.execute(select(func.count()).select_from(model))).scalar())
@@ -59,7 +51,7 @@ async def _count(factory, model) -> int:
 async def test_bad_rows_are_reported_by_line_and_good_rows_still_land(db_url):
     engine = create_engine(db_url)
     factory = UnitOfWorkFactory(create_session_factory(engine))
-    text = _csv(
+    text = places_csv(
         GOOD,
         {
             **GOOD,
@@ -107,7 +99,7 @@ async def test_bad_rows_are_reported_by_line_and_good_rows_still_land(db_url):
     assert [line for line, _reason in report.errors] == [3, 4, 5, 6]
     reasons = dict(report.errors)
     assert "start" in reasons[3] and "rrule" in reasons[5] and "lat" in reasons[6]
-    again = await import_text(factory, _csv({**GOOD, "title": "Fika och prat"}), TZ, NOW)
+    again = await import_text(factory, places_csv({**GOOD, "title": "Fika och prat"}), TZ, NOW)
     assert (again.places, again.activities, again.errors) == (0, 0, [])
     assert await _count(factory, Place) == 2
     assert await _count(factory, Activity) == 2
@@ -121,7 +113,7 @@ async def test_bad_rows_are_reported_by_line_and_good_rows_still_land(db_url):
 def test_the_command_shows_bad_lines_and_a_summary(tmp_path):
     path = tmp_path / "places.csv"
     path.write_text(
-        _csv(GOOD, {**GOOD, "category": "dans", "activity_key": "x"}), encoding="utf-8"
+        places_csv(GOOD, {**GOOD, "category": "dans", "activity_key": "x"}), encoding="utf-8"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("HJALPSAM_")}
     env.update(PYTHONPATH=str(ROOT), HJALPSAM_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/c.db")
@@ -146,7 +138,7 @@ def test_export_goes_round_and_writes_a_calendar_per_place(tmp_path):
 
     src = tmp_path / "in.csv"
     src.write_text(
-        _csv(
+        places_csv(
             GOOD,
             {
                 **GOOD,

@@ -128,8 +128,10 @@ async def show(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.online_link(found.online_url))
 
 
-async def date(update: Update, context: BotContext) -> None:
-    """One date: go, company, calendar, cannot come."""
+async def _occasion(
+    update: Update, context: BotContext
+) -> tuple[places.Detail, Occasion] | Refused:
+    """The pressed date, answered; or refused kindly (cancelled, past, not ours)."""
     tz = context.tz
     found = await act(
         update,
@@ -137,10 +139,17 @@ async def date(update: Update, context: BotContext) -> None:
         lambda uow, user, data, now: places.occasion(uow, user, data.id, data.moment, now, tz),
         GONE,
     )
+    if not isinstance(found, Refused):
+        await update.callback_query.answer()
+    return found
+
+
+async def date(update: Update, context: BotContext) -> None:
+    """One date: go, company, calendar, cannot come."""
+    found = await _occasion(update, context)
     if isinstance(found, Refused):
         return
-    await update.callback_query.answer()
-    item, at = found
+    item, at, tz = *found, context.tz
     await update.effective_message.reply_text(
         texts.occasion(item, at, tz), reply_markup=place_keyboards.occasion(item.activity_id, at)
     )
@@ -194,17 +203,10 @@ async def calendar(update: Update, context: BotContext) -> None:
 
 async def ask_not_going(update: Update, context: BotContext) -> None:
     """«Jag kan inte komma»: ask once."""
-    tz = context.tz
-    found = await act(
-        update,
-        context,
-        lambda uow, user, data, now: places.occasion(uow, user, data.id, data.moment, now, tz),
-        GONE,
-    )
+    found = await _occasion(update, context)
     if isinstance(found, Refused):
         return
-    await update.callback_query.answer()
-    item, at = found
+    item, at, tz = *found, context.tz
     if at.mine is None:
         await update.effective_message.reply_text(texts.not_going_done())
         return
