@@ -30,10 +30,12 @@ from bot.conversations import (
     request_help,
 )
 from bot.handlers import (
+    activity_admin,
     coordinator,
     errors,
     lifecycle,
     menu,
+    place_admin,
     places,
     reminders,
     requests,
@@ -130,6 +132,8 @@ def build_application(
     coordinator.register(app)
     reminders.register(app)
     places.register(app)
+    place_admin.register(app)
+    activity_admin.register(app)
     # Conversations. Those entered by a button come first, so a catch-all for old buttons in
     # another conversation's step never swallows them; onboarding, which owns /start, is last.
     with warnings.catch_warnings():

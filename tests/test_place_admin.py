@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.services import people, place_admin
+from bot.services import activity_admin, people, place_admin
 from bot.services.errors import NotAllowed, NotFound, NotOpen
 from bot.services.place_admin import ActivityDraft, Invalid
 from storage.db import create_engine, create_session_factory
@@ -77,13 +77,13 @@ async def test_monthly_rule_and_cancel_rules(uow):
             work, COORD, name="Kafé", area_id=1, address="Gatan 1", link=None, now=NOW
         )
     async with uow() as work:
-        card = await place_admin.add_activity(work, COORD, place.id, draft(), NOW, TZ)
+        card = await activity_admin.add_activity(work, COORD, place.id, draft(), NOW, TZ)
     assert card.draft.rrule == "FREQ=MONTHLY;BYDAY=1TU" and card.draft.repeat == "monthly"
     assert [d.day for d in card.next_dates[:3]] == [1, 5, 2]  # first Tuesdays
     assert card.draft.cost_sek is None
     async with uow() as work:
         with pytest.raises(Invalid, match="past"):
-            await place_admin.add_activity(
+            await activity_admin.add_activity(
                 work,
                 COORD,
                 place.id,
@@ -93,18 +93,18 @@ async def test_monthly_rule_and_cancel_rules(uow):
             )
     async with uow() as work:
         with pytest.raises(NotOpen):
-            await place_admin.cancel(work, COORD, card.id, DEC1.replace(hour=15), NOW, TZ)
+            await activity_admin.cancel(work, COORD, card.id, DEC1.replace(hour=15), NOW, TZ)
     async with uow() as work:
-        done = await place_admin.cancel(work, COORD, card.id, DEC1, NOW, TZ)
+        done = await activity_admin.cancel(work, COORD, card.id, DEC1, NOW, TZ)
     assert done.told == () and done.escorts == ()
     async with uow() as work:
         with pytest.raises(NotOpen):
-            await place_admin.cancel_preview(work, COORD, card.id, DEC1, NOW, TZ)
+            await activity_admin.cancel_preview(work, COORD, card.id, DEC1, NOW, TZ)
     async with uow() as work:
         with pytest.raises(NotAllowed):
-            await place_admin.cancel(work, RESIDENT, card.id, None, NOW, TZ)
+            await activity_admin.cancel(work, RESIDENT, card.id, None, NOW, TZ)
     async with uow() as work:
-        await place_admin.cancel(work, COORD, card.id, None, NOW, TZ)
+        await activity_admin.cancel(work, COORD, card.id, None, NOW, TZ)
     async with uow() as work:
         with pytest.raises(NotOpen):
-            await place_admin.update_activity(work, COORD, card.id, draft(title="Ny"), NOW, TZ)
+            await activity_admin.update_activity(work, COORD, card.id, draft(title="Ny"), NOW, TZ)

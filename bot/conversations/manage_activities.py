@@ -1,15 +1,13 @@
-"""Coordinators add, change and cancel activities (or one date) in chat.
+"""Coordinators add an activity at a place, or change one field of one, in chat.
 
-The activity card, the edit menu and the cancel questions are screens behind ``pa:`` buttons;
-the typed answers of a new (or changed) activity are the steps. Cancelling tells everyone who
-was going, each in their own language, and the volunteer of any company asked for.
+The typed answers of a new (or changed) activity are the steps. The activity card, the edit
+menu and cancelling (a date or all of it) are screens in ``bot.handlers.activity_admin``.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from enum import IntEnum
 from typing import Any
 
 from telegram import Update
@@ -22,182 +20,41 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.conversations import common
-from bot.conversations.manage_places import pattern, send_card
-from bot.handlers.buttons import Refused, act
-from bot.handlers.requests import tell_cancelled
-from bot.i18n import _
-from bot.services import place_admin, when
-from bot.services.errors import DomainError, NotAllowed
-from bot.services.place_admin import ACTIVITY_FIELDS, ActivityCard, ActivityDraft, Invalid
-from bot.ui import admin_keyboards, keyboards, texts
-from bot.ui.callbacks import decode
-from bot.ui.labels import extra_code_of, label
-from storage.place_models import ACTIVITY_CATEGORIES
+from bot.conversations.activity_questions import (
+    KEY as _KEY,
+)
+from bot.conversations.activity_questions import (
+    NAME,
+    State,
+    ask_confirm_when,
+    ask_cost,
+    ask_description,
+    ask_kind,
+    ask_length,
+    ask_repeat,
+    ask_seats,
+    ask_signup,
+    ask_summary,
+    ask_title,
+    ask_when,
+)
+from bot.conversations.activity_questions import answers as _answers
+from bot.conversations.activity_questions import answers_of as _answers_of
+from bot.conversations.activity_questions import draft as _draft
+from bot.conversations.activity_questions import kinds as _kinds
+from bot.conversations.activity_questions import options as _options
+from bot.handlers.activity_admin import card_of
+from bot.handlers.activity_admin import send_card as send_activity_card
+from bot.handlers.buttons import Refused
+from bot.handlers.place_admin import card_of as place_card_of
+from bot.handlers.place_admin import forget, pattern, send_card
+from bot.services import activity_admin, place_admin, when
+from bot.services.errors import DomainError
+from bot.services.place_admin import ACTIVITY_FIELDS, Invalid
+from bot.ui import texts
+from bot.ui.labels import extra_code_of
 
-NAME = "manage_activities"
-_KEY = "manage_activities"
 _NUMBER = re.compile(r"^(\d{1,6})\s*(kr|kronor|sek|st|platser|:-)?\.?$")
-
-
-class State(IntEnum):
-    TITLE = 0
-    KIND = 1
-    WHEN = 2
-    CONFIRM_WHEN = 3
-    REPEAT = 4
-    LENGTH = 5
-    SIGNUP = 6
-    SEATS = 7
-    COST = 8
-    SUMMARY = 9
-    DESCRIPTION = 10
-
-
-def _answers(context: BotContext) -> dict[str, Any]:
-    answers: dict[str, Any] = context.user_data.setdefault(_KEY, {})
-    return answers
-
-
-def _draft(answers: dict[str, Any]) -> ActivityDraft:
-    return ActivityDraft(
-        title=answers.get("title", ""),
-        category=answers.get("category", ""),
-        starts_at=datetime.fromisoformat(answers["starts_at"]),
-        repeat=answers.get("repeat", "once"),
-        duration_minutes=answers.get("duration", 60),
-        signup_required=answers.get("signup", False),
-        capacity=answers.get("capacity"),
-        cost_sek=answers.get("cost"),
-        description=answers.get("description"),
-        rrule=answers.get("rrule"),
-    )
-
-
-def _answers_of(card: ActivityCard) -> dict[str, Any]:
-    d = card.draft
-    return {
-        "activity_id": card.id,
-        "place_id": card.place_id,
-        "place": card.place,
-        "title": d.title,
-        "category": d.category,
-        "starts_at": d.starts_at.isoformat(),
-        "repeat": d.repeat,
-        "duration": d.duration_minutes,
-        "signup": d.signup_required,
-        "capacity": d.capacity,
-        "cost": d.cost_sek,
-        "description": d.description,
-        "rrule": d.rrule,
-    }
-
-
-async def _send(update: Update, context: BotContext, card: ActivityCard) -> None:
-    await update.effective_message.reply_text(
-        texts.admin_activity_card(card, context.tz),
-        reply_markup=admin_keyboards.activity_card(card),
-    )
-
-
-def _card_of(update: Update, context: BotContext) -> Any:
-    return act(
-        update,
-        context,
-        lambda uow, user, d, now: place_admin.activity_card(uow, user, d.id, now, context.tz),
-    )
-
-
-# --- Screens ---------------------------------------------------------------------------------
-
-
-async def show(update: Update, context: BotContext) -> int | None:
-    """Show an activity's card."""
-    card = await _card_of(update, context)
-    if isinstance(card, Refused):
-        return None
-    await update.callback_query.answer()
-    await _send(update, context, card)
-    return common.END
-
-
-async def edit_menu(update: Update, context: BotContext) -> int | None:
-    """Offer the fields of an activity to change."""
-    card = await _card_of(update, context)
-    if isinstance(card, Refused):
-        return None
-    await update.callback_query.answer()
-    await update.effective_message.reply_text(
-        texts.admin_edit_activity(card.draft.title),
-        reply_markup=admin_keyboards.activity_edit(card),
-    )
-    return common.END
-
-
-async def pick_date(update: Update, context: BotContext) -> int | None:
-    """Offer the next six dates to cancel."""
-    card = await _card_of(update, context)
-    if isinstance(card, Refused):
-        return None
-    await update.callback_query.answer()
-    await update.effective_message.reply_text(
-        texts.admin_pick_date(bool(card.next_dates)),
-        reply_markup=admin_keyboards.dates(card, context.tz),
-    )
-    return common.END
-
-
-async def ask_cancel(update: Update, context: BotContext) -> int | None:
-    """Ask once before cancelling a date (``cdate``) or the whole activity (``call``)."""
-    data = decode(update.callback_query.data)
-    at = data.moment if data is not None and data.arg2 is not None else None
-    preview = await act(
-        update,
-        context,
-        lambda uow, user, d, now: place_admin.cancel_preview(uow, user, d.id, at, now, context.tz),
-    )
-    if isinstance(preview, Refused) or data is None:
-        return None
-    await update.callback_query.answer()
-    await update.effective_message.reply_text(
-        texts.admin_confirm_cancel(preview.title, at, preview.people, context.tz),
-        reply_markup=admin_keyboards.confirm(data.id, at),
-    )
-    return common.END
-
-
-async def do_cancel(update: Update, context: BotContext) -> int | None:
-    """Cancel, then tell everyone who was going and every volunteer who was to go with them."""
-    data = decode(update.callback_query.data)
-    at = data.moment if data is not None and data.arg2 is not None else None
-    tz = context.tz
-    done = await act(
-        update,
-        context,
-        lambda uow, user, d, now: place_admin.cancel(uow, user, d.id, at, now, tz),
-    )
-    if isinstance(done, Refused) or data is None:
-        return None
-    await update.callback_query.answer()
-    await update.effective_message.reply_text(
-        texts.admin_cancelled(done.title, at, len(done.told), len(done.escorts), tz)
-    )
-    for seat in done.told:
-        await context.data.notifier.send(
-            seat.recipient,
-            lambda seat=seat: (  # type: ignore[misc]
-                texts.admin_told_resident(done.title, done.place, at, seat, tz),
-                None,
-            ),
-        )
-    for closed in done.escorts:
-        await tell_cancelled(context, closed)
-    return await show(update, context)
-
-
-async def keep(update: Update, context: BotContext) -> int | None:
-    """Do not cancel after all."""
-    await update.effective_message.reply_text(texts.kept())
-    return await show(update, context)
 
 
 # --- Steps -----------------------------------------------------------------------------------
@@ -205,9 +62,7 @@ async def keep(update: Update, context: BotContext) -> int | None:
 
 async def new_activity(update: Update, context: BotContext) -> int | None:
     """Begin a new activity at a place (coordinators only)."""
-    card = await act(
-        update, context, lambda uow, user, d, now: place_admin.place_card(uow, user, d.id, now)
-    )
+    card = await place_card_of(update, context)
     if isinstance(card, Refused):
         return None
     await update.callback_query.answer()
@@ -217,7 +72,7 @@ async def new_activity(update: Update, context: BotContext) -> int | None:
 
 async def edit_field(update: Update, context: BotContext) -> int | None:
     """Ask again the question of one field of an activity."""
-    card = await _card_of(update, context)
+    card = await card_of(update, context)
     if isinstance(card, Refused):
         return None
     which = int(update.callback_query.data.rsplit(":", 1)[1])
@@ -228,90 +83,6 @@ async def edit_field(update: Update, context: BotContext) -> int | None:
     field = ACTIVITY_FIELDS[which]
     context.user_data[_KEY] = {**_answers_of(card), "field": field}  # type: ignore[index]
     return await FIELD_ASK[field](update, context)
-
-
-async def _ask(update: Update, context: BotContext, state: State, text: str, markup: Any) -> int:
-    await common.checkpoint(update, context, NAME, state)
-    await update.effective_message.reply_text(text, reply_markup=markup)
-    return state
-
-
-async def ask_title(update: Update, context: BotContext) -> int:
-    """Ask what the activity is called."""
-    return await _ask(
-        update, context, State.TITLE, texts.admin_ask_title(), admin_keyboards.reply()
-    )
-
-
-def _kinds() -> dict[str, str]:
-    return {c: texts.admin_kind_label(c) for c in ACTIVITY_CATEGORIES}
-
-
-async def ask_kind(update: Update, context: BotContext) -> int:
-    """Ask what kind of activity it is."""
-    markup = admin_keyboards.reply(*_kinds().values())
-    return await _ask(update, context, State.KIND, texts.admin_ask_kind(), markup)
-
-
-async def ask_when(update: Update, context: BotContext) -> int:
-    """Ask for the first date and time, typed."""
-    return await _ask(update, context, State.WHEN, texts.admin_ask_when(), admin_keyboards.reply())
-
-
-async def ask_confirm_when(update: Update, context: BotContext) -> int:
-    """Read the time back: «Jag uppfattade: … Stämmer det?»."""
-    at = datetime.fromisoformat(_answers(context)["starts_at"])
-    text = texts.confirm_time(texts.moment(at, context.tz))
-    return await _ask(update, context, State.CONFIRM_WHEN, text, keyboards.yes_retype())
-
-
-def _options(names: dict[Any, str]) -> dict[str, str]:
-    return {str(code): _(name) for code, name in names.items()}
-
-
-async def ask_repeat(update: Update, context: BotContext) -> int:
-    """Ask how often it happens."""
-    markup = admin_keyboards.reply(*_options(texts.ADMIN_REPEATS).values())
-    return await _ask(update, context, State.REPEAT, texts.admin_ask_repeat(), markup)
-
-
-async def ask_length(update: Update, context: BotContext) -> int:
-    """Ask how long it lasts."""
-    markup = admin_keyboards.reply(*_options(texts.ADMIN_LENGTHS).values())
-    return await _ask(update, context, State.LENGTH, texts.admin_ask_length(), markup)
-
-
-async def ask_signup(update: Update, context: BotContext) -> int:
-    """Ask whether people just come or sign up."""
-    markup = admin_keyboards.reply(*_options(texts.ADMIN_SIGNUP).values())
-    return await _ask(update, context, State.SIGNUP, texts.admin_ask_signup(), markup)
-
-
-async def ask_seats(update: Update, context: BotContext) -> int:
-    """Ask for the number of seats."""
-    return await _ask(
-        update, context, State.SEATS, texts.admin_ask_seats(), admin_keyboards.reply()
-    )
-
-
-async def ask_cost(update: Update, context: BotContext) -> int:
-    """Ask what it costs."""
-    markup = admin_keyboards.reply(texts.cost(None))
-    return await _ask(update, context, State.COST, texts.admin_ask_cost(), markup)
-
-
-async def ask_description(update: Update, context: BotContext) -> int:
-    """Ask for a few words about it (only when changing)."""
-    markup = admin_keyboards.reply(label("skip"))
-    return await _ask(update, context, State.DESCRIPTION, texts.admin_ask_description(), markup)
-
-
-async def ask_summary(update: Update, context: BotContext) -> int:
-    """Show the whole activity and ask to save it."""
-    answers = _answers(context)
-    text = texts.admin_summary(_draft(answers), answers.get("place", ""), context.tz)
-    markup = admin_keyboards.reply(texts.admin_save_label())
-    return await _ask(update, context, State.SUMMARY, text, markup)
 
 
 # --- Answers ---------------------------------------------------------------------------------
@@ -327,13 +98,13 @@ async def _back(update: Update, context: BotContext, previous: common.Ask | None
     user, now = update.effective_user.id, context.now()
     async with context.uow() as uow:
         if "activity_id" in answers:
-            card = await place_admin.activity_card(
+            card = await activity_admin.activity_card(
                 uow, user, answers["activity_id"], now, context.tz
             )
         else:
             place = await place_admin.place_card(uow, user, answers.get("place_id", 0), now)
     if "activity_id" in answers:
-        await _send(update, context, card)
+        await send_activity_card(update, context, card)
     else:
         await send_card(update, place)
     return common.END
@@ -347,7 +118,7 @@ async def _set(update: Update, context: BotContext, then: common.Ask, **values: 
         return await then(update, context)
     try:
         async with context.uow() as uow:
-            card = await place_admin.update_activity(
+            card = await activity_admin.update_activity(
                 uow,
                 update.effective_user.id,
                 answers["activity_id"],
@@ -359,17 +130,11 @@ async def _set(update: Update, context: BotContext, then: common.Ask, **values: 
         await update.effective_message.reply_text(texts.admin_problem(problem.reason))
         return await _back(update, context, None)
     except DomainError as error:
-        return await _refused(update, context, error)
+        return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
     await common.show_menu(update, context, texts.admin_changed())
-    await _send(update, context, card)
+    await send_activity_card(update, context, card)
     return common.END
-
-
-async def _refused(update: Update, context: BotContext, error: DomainError) -> int:
-    context.user_data.pop(_KEY, None)
-    say = texts.not_allowed if isinstance(error, NotAllowed) else texts.stale_button
-    return await common.end_to_menu(update, context, say())
 
 
 async def got_title(update: Update, context: BotContext) -> int:
@@ -527,7 +292,7 @@ async def got_summary(update: Update, context: BotContext) -> int:
     answers = _answers(context)
     try:
         async with context.uow() as uow:
-            card = await place_admin.add_activity(
+            card = await activity_admin.add_activity(
                 uow,
                 update.effective_user.id,
                 answers["place_id"],
@@ -539,10 +304,10 @@ async def got_summary(update: Update, context: BotContext) -> int:
         await message.reply_text(texts.admin_problem(problem.reason))
         return await (ask_when if problem.reason == "past" else ask_summary)(update, context)
     except DomainError as error:
-        return await _refused(update, context, error)
+        return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
     await common.show_menu(update, context, texts.admin_activity_saved(card.draft.title))
-    await _send(update, context, card)
+    await send_activity_card(update, context, card)
     return common.END
 
 
@@ -560,8 +325,7 @@ FIELD_ASK: dict[str, common.Ask] = {
 
 async def cancel(update: Update, context: BotContext) -> int:
     """Stop; nothing more is changed."""
-    context.user_data.pop(_KEY, None)
-    return await common.end_to_menu(update, context)
+    return await forget(update, context, _KEY)
 
 
 def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
@@ -574,17 +338,7 @@ def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The manage_activities conversation, entered from the buttons of a place card."""
-    buttons = [
-        (show, pattern("act")),
-        (new_activity, pattern("newact")),
-        (edit_menu, pattern("editact")),
-        (edit_field, pattern("afield", 2)),
-        (pick_date, pattern("date")),
-        (ask_cancel, pattern("cdate", 2)),
-        (ask_cancel, pattern("call")),
-        (do_cancel, pattern("yes") + "|" + pattern("yes", 2)),
-        (keep, pattern("no")),
-    ]
+    buttons = [(new_activity, pattern("newact")), (edit_field, pattern("afield", 2))]
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(cb, pattern=p) for cb, p in buttons],
         states={

@@ -1,7 +1,7 @@
-"""Coordinators keep the list of meeting places: browse, add a place, change one field.
+"""Coordinators keep the list of meeting places: add a place, or change one field of one.
 
-The list, the place card and the edit menu are screens behind ``pa:`` buttons (entry points,
-so they work from any old message); only typed answers are conversation steps.
+The list (from the menu or /platser) and its close button are entry points, as are the buttons
+that start a step; the other ``pa:`` screens are in ``bot.handlers.place_admin``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.conversations import common
 from bot.handlers.buttons import Refused, act
+from bot.handlers.place_admin import card_of, forget, pattern, send_card, show_list
 from bot.services import people, place_admin
-from bot.services.errors import DomainError, NotAllowed
-from bot.services.place_admin import PLACE_FIELDS, Invalid, PlaceCard
+from bot.services.errors import DomainError
+from bot.services.place_admin import PLACE_FIELDS, Invalid
 from bot.ui import admin_keyboards, texts
 from bot.ui.labels import LabelFilter, extra_code_of, label
 
@@ -44,91 +45,7 @@ def _answers(context: BotContext) -> dict[str, Any]:
     return answers
 
 
-def pattern(action: str, ids: int = 1) -> str:
-    """Our buttons with exactly ``ids`` numbers; anything else gets the stale-button answer."""
-    return rf"^pa:{action}" + ":[0-9]{1,12}" * ids + "$"
-
-
-async def send_card(update: Update, card: PlaceCard) -> None:
-    """The place card with its buttons (also used by the activity conversation)."""
-    await update.effective_message.reply_text(
-        texts.admin_place_card(card), reply_markup=admin_keyboards.place_card(card)
-    )
-
-
-# --- Screens ---------------------------------------------------------------------------------
-
-
-async def start(update: Update, context: BotContext) -> int:
-    """Show a coordinator the first page of places; anyone else is told kindly (and audited)."""
-    try:
-        async with context.uow() as uow:
-            page = await place_admin.places_page(uow, update.effective_user.id, 0, context.now())
-    except DomainError:
-        await update.effective_message.reply_text(texts.not_allowed())
-        return common.END
-    await update.effective_message.reply_text(
-        texts.admin_places_intro(not page.lines), reply_markup=admin_keyboards.place_list(page)
-    )
-    return common.END
-
-
-async def show_page(update: Update, context: BotContext) -> int | None:
-    """Show one page of the list."""
-    page = await act(
-        update, context, lambda uow, user, d, now: place_admin.places_page(uow, user, d.id, now)
-    )
-    if isinstance(page, Refused):
-        return None
-    await update.callback_query.answer()
-    await update.effective_message.reply_text(
-        texts.admin_places_intro(not page.lines), reply_markup=admin_keyboards.place_list(page)
-    )
-    return common.END
-
-
-async def _card(update: Update, context: BotContext) -> PlaceCard | Refused:
-    return await act(
-        update, context, lambda uow, user, d, now: place_admin.place_card(uow, user, d.id, now)
-    )
-
-
-async def show_place(update: Update, context: BotContext) -> int | None:
-    """Show a place's card."""
-    card = await _card(update, context)
-    if isinstance(card, Refused):
-        return None
-    await update.callback_query.answer()
-    await send_card(update, card)
-    return common.END
-
-
-async def edit_menu(update: Update, context: BotContext) -> int | None:
-    """Offer the fields to change and the accessibility ticks."""
-    card = await _card(update, context)
-    if isinstance(card, Refused):
-        return None
-    await update.callback_query.answer()
-    await update.effective_message.reply_text(
-        texts.admin_edit_place(card.name), reply_markup=admin_keyboards.place_edit(card)
-    )
-    return common.END
-
-
-async def toggle(update: Update, context: BotContext) -> int | None:
-    """Tick or untick one accessibility feature, in the same message."""
-    card = await act(
-        update,
-        context,
-        lambda uow, user, d, now: place_admin.toggle(uow, user, d.id, d.id2, now),
-    )
-    if isinstance(card, Refused):
-        return None
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_text(
-        texts.admin_edit_place(card.name), reply_markup=admin_keyboards.place_edit(card)
-    )
-    return common.END
+# --- Entry points ----------------------------------------------------------------------------
 
 
 async def close(update: Update, context: BotContext) -> int:
@@ -154,7 +71,7 @@ async def new_place(update: Update, context: BotContext) -> int | None:
 
 async def edit_field(update: Update, context: BotContext) -> int | None:
     """Ask for the new value of one field of a place."""
-    card = await _card(update, context)
+    card = await card_of(update, context)
     if isinstance(card, Refused):
         return None
     which = int(update.callback_query.data.rsplit(":", 1)[1])
@@ -242,7 +159,7 @@ async def _back(update: Update, context: BotContext, previous: common.Ask | None
         await send_card(update, card)
         return common.END
     await common.show_menu(update, context, texts.kept())
-    return await start(update, context)
+    return await show_list(update, context)
 
 
 async def _answer(
@@ -262,17 +179,11 @@ async def _answer(
         await update.effective_message.reply_text(texts.admin_problem(problem.reason))
         return await ask(update, context)
     except DomainError as error:
-        return await _refused(update, context, error)
+        return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
     await common.show_menu(update, context, texts.admin_changed())
     await send_card(update, card)
     return common.END
-
-
-async def _refused(update: Update, context: BotContext, error: DomainError) -> int:
-    context.user_data.pop(_KEY, None)
-    say = texts.not_allowed if isinstance(error, NotAllowed) else texts.stale_button
-    return await common.end_to_menu(update, context, say())
 
 
 async def got_name(update: Update, context: BotContext) -> int:
@@ -352,7 +263,7 @@ async def save_new(update: Update, context: BotContext) -> int:
         await update.effective_message.reply_text(texts.admin_problem(problem.reason))
         return await ask_link(update, context)
     except DomainError as error:
-        return await _refused(update, context, error)
+        return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
     await common.show_menu(update, context, texts.admin_place_saved(card.name))
     await send_card(update, card)
@@ -369,8 +280,7 @@ NEXT: dict[str, common.Ask] = {
 
 async def cancel(update: Update, context: BotContext) -> int:
     """Stop; nothing more is changed."""
-    context.user_data.pop(_KEY, None)
-    return await common.end_to_menu(update, context)
+    return await forget(update, context, _KEY)
 
 
 def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
@@ -383,18 +293,10 @@ def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The manage_places conversation."""
-    buttons = [
-        (show_page, "page", 1),
-        (show_place, "place", 1),
-        (edit_menu, "edit", 1),
-        (toggle, "toggle", 2),
-        (edit_field, "field", 2),
-        (new_place, "new", 0),
-        (close, "back", 0),
-    ]
+    buttons = [(edit_field, "field", 2), (new_place, "new", 0), (close, "back", 0)]
     entry: common.Handlers = [
-        MessageHandler(LabelFilter("menu.places_admin"), start),
-        CommandHandler(["platser", "places"], start),
+        MessageHandler(LabelFilter("menu.places_admin"), show_list),
+        CommandHandler(["platser", "places"], show_list),
     ]
     entry += [CallbackQueryHandler(cb, pattern=pattern(a, n)) for cb, a, n in buttons]
     return ConversationHandler(

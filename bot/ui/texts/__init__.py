@@ -3,6 +3,7 @@
 ``from bot.ui import texts`` gives all of them; each submodule holds one part of the service.
 """
 
+from bot.ui.texts.activity_admin import *  # noqa: F403
 from bot.ui.texts.asking import *  # noqa: F403
 from bot.ui.texts.common import *  # noqa: F403
 from bot.ui.texts.coordination import *  # noqa: F403
