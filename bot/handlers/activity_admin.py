@@ -116,7 +116,7 @@ async def do_cancel(update: Update, context: BotContext) -> None:
             ),
         )
     for closed in done.escorts:
-        await tell_cancelled(context, closed)
+        await tell_cancelled(context, closed, activity_cancelled=True)
     await show(update, context)
 
 

@@ -69,14 +69,22 @@ async def confirm_cancel(update: Update, context: BotContext) -> None:
     await tell_cancelled(context, result)
 
 
-async def tell_cancelled(context: BotContext, result: CloseResult) -> None:
-    """After a cancel: tell the volunteer who held it, and close the task messages."""
+async def tell_cancelled(
+    context: BotContext, result: CloseResult, *, activity_cancelled: bool = False
+) -> None:
+    """After a cancel: tell the volunteer who held it, and close the task messages.
+
+    ``activity_cancelled``: the meeting place called the date off, not the resident.
+    """
     req, tz, notifier = result.request, context.tz, context.data.notifier
     if result.volunteer is not None:
         name = result.resident.first_name
-        await notifier.send(
-            result.volunteer, lambda: (texts.volunteer_told_cancelled(req, name, tz), None)
+        say = (
+            texts.volunteer_told_activity_cancelled
+            if activity_cancelled
+            else (texts.volunteer_told_cancelled)
         )
+        await notifier.send(result.volunteer, lambda: (say(req, name, tz), None))
     for post in result.posts:
         with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
             text = texts.task_closed(req, tz)

@@ -148,6 +148,13 @@ def volunteer_told_cancelled(req: RequestView, name: str, tz: ZoneInfo) -> str:
     ).format(name=name, category=category(req.category).lower(), when=when(req.when, tz))
 
 
+def volunteer_told_activity_cancelled(req: RequestView, name: str, tz: ZoneInfo) -> str:
+    return _(
+        "The meeting place {name} was going to is cancelled, so {category}, {when} is called "
+        "off. You do not need to go. Thank you anyway!"
+    ).format(name=name, category=category(req.category).lower(), when=when(req.when, tz))
+
+
 def kept() -> str:
     return _("Fine, nothing is changed.")
 
