@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -36,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="write places.csv and an .ics feed per place")
     exporter.add_argument("--out", type=Path, default=Path("export"))
     commands.add_parser("demo-data", help="load a sample municipality's meeting places")
+    report = commands.add_parser("report", help="write the report (PNG charts and CSV) to DIR")
+    report.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    report.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    report.add_argument("--out", type=Path, default=Path("report"))
     return parser
 
 
@@ -149,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.catalogue_cli import export_dir
 
         return export_dir(settings, args.out)
+    if args.command == "report":
+        from bot.report_cli import write_report
+
+        return write_report(settings, args.start, args.end, args.out)
     if args.command in ("import", "demo-data"):
         from bot.catalogue_cli import DEMO_FILE, import_file
 

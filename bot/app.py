@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -17,27 +16,32 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import scheduler
+from bot import escalation, outbox, ratelimit, scheduler
 from bot.context import BotContext, BotData
 from bot.conversations import (
     add_area,
+    broadcast,
     find_place,
     followup,
     give_back,
     manage_activities,
     manage_places,
     onboarding,
+    proxy_request,
     request_help,
 )
 from bot.handlers import (
     activity_admin,
+    assign,
     coordinator,
     errors,
+    hours,
     lifecycle,
     menu,
     place_admin,
     places,
     reminders,
+    reports,
     requests,
     tasks,
 )
@@ -55,8 +59,15 @@ log = logging.getLogger(__name__)
 LOCALE, GATE, AFTER = -2, -1, 100
 
 
+# Periodic jobs besides the reminders; each polls its own rows in the database.
+JOBS: tuple[scheduler.Job, ...] = (
+    scheduler.Job("broadcasts", outbox.send_due, lambda s: 1.0),
+    scheduler.Job("escalations", escalation.check_due, lambda s: 60.0),
+)
+
+
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    await scheduler.start(app)
+    await scheduler.start(app, JOBS)
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -91,17 +102,10 @@ def build_application(
     )
     if settings.telegram_file_url:
         builder = builder.base_file_url(settings.telegram_file_url)
-    if settings.outgoing_rate > 0:
+    limiter = ratelimit.build(settings)
+    if limiter is not None:
         # One limiter for all outgoing traffic; it honours RetryAfter, too.
-        builder = builder.rate_limiter(
-            AIORateLimiter(  # type: ignore[arg-type]
-                overall_max_rate=min(settings.outgoing_rate, 30),
-                overall_time_period=1,
-                group_max_rate=20,
-                group_time_period=60,
-                max_retries=2,
-            )
-        )
+        builder = builder.rate_limiter(limiter)
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     app = builder.build()
@@ -132,6 +136,9 @@ def build_application(
     coordinator.register(app)
     reminders.register(app)
     places.register(app)
+    assign.register(app)
+    hours.register(app)
+    reports.register(app)
     place_admin.register(app)
     activity_admin.register(app)
     # Conversations. Those entered by a button come first, so a catch-all for old buttons in
@@ -146,6 +153,8 @@ def build_application(
             manage_activities,
             manage_places,
             find_place,
+            broadcast,
+            proxy_request,
             request_help,
             add_area,
             onboarding,

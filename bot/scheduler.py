@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from apscheduler.job import Job
+from apscheduler.job import Job as ApsJob
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Message
 from telegram.error import Forbidden, RetryAfter, TelegramError
@@ -19,6 +21,7 @@ from telegram.ext import Application
 
 from bot.services import reminders
 from bot.services.reminders import DispatchResult, ReminderView
+from bot.settings import Settings
 from bot.ui import reminder_keyboards, texts
 
 log = logging.getLogger(__name__)
@@ -57,20 +60,27 @@ async def send_reminder(app: App, view: ReminderView) -> int | None:
 class Scheduler:
     """APScheduler with one job that sends the reminders that are due. Kept on BotData."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, jobs: Sequence[Job] = ()) -> None:
         self._app = app
         self._aps = AsyncIOScheduler(timezone=UTC)
         # Held while a dispatch runs, so that stopping waits for its batch to be recorded.
         self._busy = asyncio.Lock()
         self._stopping = False
         self.runs = 0  # finished runs of the reminder job (for health checks and tests)
+        # Other periodic jobs (broadcasts, escalations): each polls its own rows.
+        self._jobs = list(jobs)
+        self._running: dict[str, asyncio.Lock] = {}
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
     @property
     def running(self) -> bool:
         return bool(self._aps.running)
 
     @property
-    def reminders_job(self) -> Job | None:
+    def reminders_job(self) -> ApsJob | None:
         return self._aps.get_job(REMINDERS_JOB)
 
     def start(self) -> None:
@@ -84,7 +94,32 @@ class Scheduler:
             misfire_grace_time=None,
             next_run_time=datetime.now(UTC),
         )
+        for job in self._jobs:
+            self._aps.add_job(
+                self._runner(job),
+                "interval",
+                seconds=job.seconds(self._app.bot_data.settings),
+                id=job.name,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                next_run_time=datetime.now(UTC),
+            )
         self._aps.start()
+
+    def _runner(self, job: Job) -> Callable[[], Awaitable[None]]:
+        lock = self._running.setdefault(job.name, asyncio.Lock())
+
+        async def run() -> None:
+            if self._stopping:
+                return
+            async with lock:
+                try:
+                    await job.run(self._app, self)
+                except Exception:  # one bad run must not stop the job for good
+                    log.exception("job %s failed; it runs again at the next interval", job.name)
+
+        return run
 
     async def stop(self) -> None:
         self._stopping = True
@@ -93,6 +128,9 @@ class Scheduler:
             await asyncio.sleep(0)  # APScheduler shuts down in a callback on the loop
         async with self._busy:
             pass
+        for lock in self._running.values():
+            async with lock:
+                pass
 
     async def send_reminders(self) -> DispatchResult:
         """The job: send (or drop) every reminder due now."""
@@ -119,9 +157,22 @@ class Scheduler:
         return result
 
 
-async def start(app: App) -> None:
+@dataclass(frozen=True)
+class Job:
+    """A periodic job: ``run(app, scheduler)`` every ``seconds(settings)`` seconds.
+
+    ``run`` should check ``scheduler.stopping`` between batches and leave every batch it began
+    recorded: stopping waits for it.
+    """
+
+    name: str
+    run: Callable[[App, Scheduler], Awaitable[object]]
+    seconds: Callable[[Settings], float]
+
+
+async def start(app: App, jobs: Sequence[Job] = ()) -> None:
     """Start the periodic jobs (post_init)."""
-    scheduler = Scheduler(app)
+    scheduler = Scheduler(app, jobs)
     app.bot_data.scheduler = scheduler
     scheduler.start()
 

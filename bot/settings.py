@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     reminder_evening_at: str = "18:00"
     reminder_hours_before: float = 2
     reminder_poll_seconds: float = 15
+    # Broadcasts: messages/s in total (Telegram allows about 30; never above 30).
+    broadcast_rate: float = 29
+    # Unclaimed requests: coordinators are alerted this many hours before the time, or this
+    # many hours after a request without a time was made. It expires at its time (or after
+    # request_expiry_days without one), and the resident is told what happens then.
+    escalation_hours_before: float = 4
+    escalation_after_hours: float = 24
+    request_expiry_days: int = 7
+    # The municipality's phone number, given to residents when nobody could help.
+    municipality_phone: str = ""
     details_max_chars: int = 1000
     name_max_chars: int = 60
     address_max_chars: int = 200
@@ -46,6 +56,13 @@ class Settings(BaseSettings):
             return [value]
         if isinstance(value, str) and not value.strip().startswith("["):
             return [int(part) for part in re.split(r"[,\s]+", value.strip()) if part]
+        return value
+
+    @field_validator("broadcast_rate")
+    @classmethod
+    def _at_most_30(cls, value: float) -> float:
+        if not 0 < value <= 30:
+            raise ValueError("broadcast_rate must be above 0 and at most 30 (Telegram's limit)")
         return value
 
     @field_validator("reminder_evening_at")

@@ -10,11 +10,13 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -64,6 +66,10 @@ class Person(Base):
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     # The person asked not to get meeting-place reminders.
     reminders_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Coordinators and volunteers belong to an organisation (a coordinator vets only its own).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -145,6 +151,11 @@ class HelpRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Coordinators were alerted that nobody has taken it; the resident was told what happens now.
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The volunteer's time, estimated from the kind of help and corrected when marking it done.
+    volunteer_minutes: Mapped[int | None] = mapped_column(Integer)
     # Company to a meeting place: the sign-up (one date of an activity) this request is for.
     signup_id: Mapped[int | None] = mapped_column(
         ForeignKey("signups.id", ondelete="SET NULL"), index=True
@@ -245,3 +256,68 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(80))
     allowed: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Assignment(Base):
+    """A coordinator asks one vetted volunteer to take a request; they accept or decline."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="CASCADE"), index=True
+    )
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    answer: Mapped[str] = mapped_column(String(12), default="pending")  # accepted | declined
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Broadcast(Base):
+    """One announcement to many: the audience, the text in each language and the progress."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # residents | volunteers | area | language | activity; the argument is an id or a locale.
+    audience: Mapped[str] = mapped_column(String(16))
+    audience_arg: Mapped[str | None] = mapped_column(String(40))
+    text_sv: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="sending")  # sending | done
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    # The coordinator's message that is edited in place: "Skickat till 1 200 av 3 400 …".
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """The outbox: one row per recipient of a broadcast, sent once."""
+
+    __tablename__ = "broadcast_deliveries"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "person_id", name="uq_delivery_person"),
+        Index(
+            "ix_deliveries_pending",
+            "broadcast_id",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    # pending | sent | unreachable | failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -98,6 +98,9 @@ PENDING_VOLUNTEER_MENU = ["📋 Mina uppdrag", "❓ Hjälp"]
 COORDINATOR_MENU = [
     "🧾 Volontärer som väntar",
     "🗂 Mötesplatser",
+    "📣 Skicka utskick",
+    "📝 Be om hjälp åt någon",
+    "📊 Rapport",
     "➕ Lägg till område",
     "❓ Hjälp",
 ]

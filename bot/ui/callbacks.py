@@ -47,6 +47,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     ),
     # Reminders: turn them off (or on again) from the reminder itself.
     "rem": frozenset({"off", "on"}),
+    # Coordinators' broadcasts (the conversation's inline choices and the send button).
+    "bc": frozenset({"aud", "area", "lang", "act", "send", "stop", "page"}),
+    # Unclaimed requests: assign to a volunteer, call the resident; the volunteer's answer.
+    "asg": frozenset({"pick", "vol", "page", "call", "yes", "no"}),
+    # The volunteer's time, asked when a task is marked done: minutes.
+    "hrs": frozenset({"set", "skip"}),
+    # Reports: the period to report on.
+    "rep": frozenset({"week", "month", "year", "all"}),
 }
 _DATA = re.compile(
     r"^([a-z]{1,8}):([a-z]{1,12})(?::([0-9]{1,12}|[a-z]{1,16})(?::([0-9]{1,12}))?)?$"

@@ -84,7 +84,11 @@ def main_menu(person: PersonView | None) -> ReplyKeyboardMarkup:
         if person and person.vetting == "approved":
             rows.append([label("menu.resume") if person.paused else label("menu.pause")])
     if "coordinator" in roles:
-        rows += [[label("menu.pending")], [label("menu.places_admin")], [label("menu.area")]]
+        rows += [
+            [label("menu.pending"), label("menu.places_admin")],
+            [label("menu.broadcast"), label("menu.proxy")],
+            [label("menu.report"), label("menu.area")],
+        ]
     rows.append([label("menu.help")])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 

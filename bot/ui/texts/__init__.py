@@ -5,10 +5,13 @@
 
 from bot.ui.texts.activity_admin import *  # noqa: F403
 from bot.ui.texts.asking import *  # noqa: F403
+from bot.ui.texts.broadcast import *  # noqa: F403
 from bot.ui.texts.common import *  # noqa: F403
 from bot.ui.texts.coordination import *  # noqa: F403
+from bot.ui.texts.escalation import *  # noqa: F403
 from bot.ui.texts.onboarding import *  # noqa: F403
 from bot.ui.texts.place_admin import *  # noqa: F403
 from bot.ui.texts.places import *  # noqa: F403
 from bot.ui.texts.reminders import *  # noqa: F403
+from bot.ui.texts.reports import *  # noqa: F403
 from bot.ui.texts.tasks import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""Texts of broadcasts: choosing the audience, the preview, the progress."""
+
+from __future__ import annotations
