@@ -7,9 +7,12 @@ from types import TracebackType
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.broadcast_repositories import BroadcastRepo
 from storage.catalogue_repositories import CatalogueRepo
+from storage.escalation_repositories import EscalationRepo
 from storage.place_repositories import PlaceRepo
 from storage.reminder_repositories import ReminderRepo
+from storage.report_repositories import ReportRepo
 from storage.repositories import (
     AreaRepo,
     AuditRepo,
@@ -50,6 +53,9 @@ class UnitOfWork:
     places: PlaceRepo
     catalogue: CatalogueRepo
     reminders: ReminderRepo
+    broadcasts: BroadcastRepo
+    escalations: EscalationRepo
+    reports: ReportRepo
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -77,6 +83,9 @@ class UnitOfWork:
         self.places = PlaceRepo(session)
         self.catalogue = CatalogueRepo(session)
         self.reminders = ReminderRepo(session)
+        self.broadcasts = BroadcastRepo(session)
+        self.escalations = EscalationRepo(session)
+        self.reports = ReportRepo(session)
         return self
 
     async def __aexit__(
