@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     admin_cmds = admin.add_subparsers(dest="admin_command", required=True)
     add_coord = admin_cmds.add_parser("add-coordinator", help="make a Telegram user coordinator")
     add_coord.add_argument("telegram_id", type=int)
+    add_coord.add_argument(
+        "--organisation", help="the organisation they coordinate for (they vet its volunteers)"
+    )
     add_area = admin_cmds.add_parser("add-area", help="add an area")
     add_area.add_argument("name")
     importer = commands.add_parser("import", help="import meeting places from a CSV file")
@@ -105,7 +108,7 @@ async def _reach_telegram(settings: Settings) -> str | None:
 async def _admin(settings: Settings, args: argparse.Namespace) -> str:
     from datetime import UTC, datetime
 
-    from bot.services import people
+    from bot.services import organisations, people
     from bot.services.errors import Duplicate
     from bot.ui import texts
     from storage.db import create_engine, create_session_factory
@@ -117,7 +120,10 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> str:
     try:
         async with uow() as work:
             if args.admin_command == "add-coordinator":
-                await people.add_coordinator(work, args.telegram_id, now)
+                organisation = None
+                if args.organisation:
+                    organisation = await organisations.named(work, args.organisation)
+                await people.add_coordinator(work, args.telegram_id, now, organisation)
                 return texts.cli_coordinator_added(args.telegram_id)
             try:
                 area = await people.add_area(work, None, args.name, now)

@@ -73,6 +73,10 @@ def test_admin_commands_upgrade_and_write_the_database(tmp_path):
     assert _run("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     added = _run("admin", "add-coordinator", "4242", env=env, cwd=tmp_path)
     assert added.returncode == 0, added.stderr
+    in_org = _run(
+        "admin", "add-coordinator", "4343", "--organisation", "PRO Ekbacka", env=env, cwd=tmp_path
+    )
+    assert in_org.returncode == 0, in_org.stderr
     area = _run("admin", "add-area", "Centrum", env=env, cwd=tmp_path)
     again = _run("admin", "add-area", "centrum", env=env, cwd=tmp_path)
     assert area.stdout.strip() == "Området Centrum är tillagt."
@@ -90,5 +94,12 @@ def test_admin_commands_upgrade_and_write_the_database(tmp_path):
             .all()
         )
         areas = conn.execute(text("SELECT name FROM areas")).scalars().all()
+        organisation = conn.execute(
+            text(
+                "SELECT o.name FROM people p JOIN organisations o ON o.id = p.organisation_id "
+                "WHERE p.telegram_id = 4343"
+            )
+        ).scalar_one()
     engine.dispose()
     assert roles == ["coordinator"] and areas == ["Centrum"]
+    assert organisation == "PRO Ekbacka"

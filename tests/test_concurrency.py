@@ -49,7 +49,7 @@ async def _set_up(uow: UnitOfWorkFactory) -> dict[int, int]:
     async with uow() as u:
         for n in range(VOLUNTEERS):
             tg = FIRST_VOLUNTEER_TG + n
-            person, _coordinators = await people.register_volunteer(
+            person, _stored = await people.register_volunteer(
                 u, tg, first_name=f"Volontär {n}", area_ids=[area.id], skills=["shopping"], now=NOW
             )
             ids[tg] = person.id

@@ -56,7 +56,7 @@ async def _setup(uow: UnitOfWorkFactory) -> dict[str, int]:
             (UNVETTED, "Olle", centrum.id),
             (ELSEWHERE, "Nils", norr.id),
         ):
-            person, _coordinators = await people.register_volunteer(
+            person, _stored = await people.register_volunteer(
                 u, tg, first_name=name, area_ids=[area], skills=["shopping"], now=NOW
             )
             ids[name] = person.id

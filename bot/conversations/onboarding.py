@@ -18,11 +18,11 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.conversations import common
-from bot.services import people
+from bot.services import organisations, people
 from bot.services.views import CATEGORIES, AreaView
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
-from bot.ui.labels import extra_code_of
+from bot.ui.labels import extra_code_of, label
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
@@ -40,6 +40,7 @@ class State(IntEnum):
     CONSENT = 6
     V_AREAS = 7
     V_SKILLS = 8
+    V_ORGANISATION = 9
 
 
 def _answers(context: BotContext) -> dict[str, Any]:
@@ -146,6 +147,34 @@ async def ask_volunteer_skills(update: Update, context: BotContext) -> int:
         ),
     )
     return State.V_SKILLS
+
+
+async def _organisations(context: BotContext) -> dict[str, str]:
+    async with context.uow() as uow:
+        return {str(o.id): o.name for o in await organisations.choices(uow)}
+
+
+async def ask_organisation(update: Update, context: BotContext) -> int:
+    """Ask which organisation the volunteer belongs to (it is the one that vets them)."""
+    await common.checkpoint(update, context, NAME, State.V_ORGANISATION)
+    names = list((await _organisations(context)).values())
+    await update.effective_message.reply_text(
+        texts.ask_organisation(),
+        reply_markup=keyboards.choose([*names, label("organisation.none")]),
+    )
+    return State.V_ORGANISATION
+
+
+async def got_organisation(update: Update, context: BotContext) -> int:
+    """Keep the organisation (or none), then sign the volunteer up."""
+    message = update.effective_message
+    if common.pressed(message, "back"):
+        return await ask_volunteer_skills(update, context)
+    choice = extra_code_of(message.text, await _organisations(context))
+    if choice is None and common.pressed(message, "organisation.none") is None:
+        return await common.reprompt(ask_organisation)(update, context)
+    _answers(context)["organisation"] = int(choice) if choice else None
+    return await _finish_volunteer(update, context)
 
 
 # --- Answers -------------------------------------------------------------------------------
@@ -356,20 +385,24 @@ async def _select_done(update: Update, context: BotContext, state: State) -> int
     if state == State.V_AREAS:
         answers["skills_step"] = True
         return await ask_volunteer_skills(update, context)
+    if await _organisations(context):
+        return await ask_organisation(update, context)
     return await _finish_volunteer(update, context)
 
 
 async def _finish_volunteer(update: Update, context: BotContext) -> int:
     answers = _answers(context)
     async with context.uow() as uow:
-        person, coordinators = await people.register_volunteer(
+        person, stored = await people.register_volunteer(
             uow,
             update.effective_user.id,
             first_name=answers["name"],
             area_ids=[int(a) for a in answers["v_areas"]],
             skills=answers["skills"],
             now=context.now(),
+            organisation_id=answers.get("organisation"),
         )
+        coordinators = await organisations.to_tell(uow, stored)
     context.user_data.pop("onboarding", None)
     await update.effective_message.reply_text(
         texts.volunteer_waiting(answers["name"]), reply_markup=keyboards.main_menu(person)
@@ -450,6 +483,7 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
                 MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
                 *common.catch_all(ask_volunteer_skills),
             ],
+            State.V_ORGANISATION: _state(got_organisation, ask_organisation),
             ConversationHandler.TIMEOUT: common.timeout_handlers(
                 texts.onboarding_paused, forget="onboarding"
             ),

@@ -158,8 +158,9 @@ async def register_volunteer(
     area_ids: Iterable[int],
     skills: Iterable[str],
     now: datetime,
-) -> tuple[PersonView, list[Recipient]]:
-    """Sign a volunteer up for vetting; returns them and the coordinators to tell."""
+    organisation_id: int | None = None,
+) -> tuple[PersonView, Person]:
+    """Sign a volunteer up for vetting; returns them (and the stored person, for vetting)."""
     area_ids, skills = set(area_ids), set(skills)
     for area_id in area_ids:
         await _check_area(uow, area_id)
@@ -175,7 +176,9 @@ async def register_volunteer(
         await uow.volunteers.add_profile(VolunteerProfile(person_id=person.id, created_at=now))
     await uow.volunteers.set_areas(person.id, area_ids)
     await uow.volunteers.set_skills(person.id, skills)
-    return await view(uow, person), await coordinators(uow)
+    if organisation_id is not None and await uow.catalogue.organisation_by_id(organisation_id):
+        person.organisation_id = organisation_id
+    return await view(uow, person), person
 
 
 async def register_coordinator(
@@ -209,9 +212,16 @@ async def toggle_pause(uow: UnitOfWork, telegram_id: int, now: datetime) -> bool
     return profile.paused
 
 
-async def add_coordinator(uow: UnitOfWork, telegram_id: int, now: datetime) -> PersonView:
-    """Grant the coordinator role (from the command line)."""
-    return await ensure(uow, telegram_id, now, bootstrap_coordinators=[telegram_id])
+async def add_coordinator(
+    uow: UnitOfWork, telegram_id: int, now: datetime, organisation_id: int | None = None
+) -> PersonView:
+    """Grant the coordinator role (from the command line), in an organisation if given."""
+    found = await ensure(uow, telegram_id, now, bootstrap_coordinators=[telegram_id])
+    if organisation_id is not None:
+        person = await uow.people.by_telegram_id(telegram_id)
+        assert person is not None
+        person.organisation_id = organisation_id
+    return found
 
 
 async def add_area(uow: UnitOfWork, actor_tg: int | None, name: str, now: datetime) -> AreaView:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.services import organisations
 from bot.services.errors import NotFound, NotOpen
-from bot.services.people import recipient_of, require_role
+from bot.services.people import recipient_of, refuse, require_role
 from bot.services.views import CATEGORIES, PendingVolunteer, Recipient
 from storage.models import VolunteerGroup
 from storage.uow import UnitOfWork
@@ -13,10 +14,14 @@ from storage.uow import UnitOfWork
 
 async def pending(uow: UnitOfWork, telegram_id: int, now: datetime) -> list[PendingVolunteer]:
     """Volunteers waiting for vetting, oldest first. Coordinators only."""
-    await require_role(uow, telegram_id, "coordinator", "list_pending", "volunteers", now)
+    coordinator = await require_role(
+        uow, telegram_id, "coordinator", "list_pending", "volunteers", now
+    )
     names = {a.id: a.name for a in await uow.areas.all()}
     result = []
     for person, profile in await uow.volunteers.pending():
+        if not await organisations.may_vet(uow, coordinator, person):
+            continue  # another organisation's volunteer
         area_ids = await uow.volunteers.area_ids(person.id)
         skills = await uow.volunteers.skills(person.id)
         result.append(
@@ -43,6 +48,8 @@ async def decide(
     volunteer = await uow.people.get(person_id)
     if profile is None or volunteer is None:
         raise NotFound("volunteer")
+    if not await organisations.may_vet(uow, coordinator, volunteer):
+        raise await refuse(uow, telegram_id, action, f"person:{person_id}", now)
     if profile.vetting != "pending":
         raise NotOpen(profile.vetting)
     profile.vetting = "approved" if approve else "declined"

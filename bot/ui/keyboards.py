@@ -60,6 +60,11 @@ def area_choice(areas: Iterable[AreaView]) -> ReplyKeyboardMarkup:
     return _reply(_pairs([a.name for a in areas]))
 
 
+def choose(options: Sequence[str]) -> ReplyKeyboardMarkup:
+    """One option per row (names can be long), then Back and Cancel."""
+    return _reply([[o] for o in options])
+
+
 def phone() -> ReplyKeyboardMarkup:
     rows = [
         [KeyboardButton(label("phone.share"), request_contact=True)],

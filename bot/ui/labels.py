@@ -31,6 +31,7 @@ LABELS: dict[str, str] = {
     "consent.yes": N_("✅ Yes, that is fine"),
     "consent.no": N_("No, thank you"),
     "phone.share": N_("📞 Share my number"),
+    "organisation.none": N_("None of them"),
     "menu.ask": N_("🙋 Ask for help"),
     "menu.mine": N_("📋 My requests"),
     "menu.tasks": N_("📋 My tasks"),

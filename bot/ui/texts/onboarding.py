@@ -82,6 +82,13 @@ def ask_volunteer_skills() -> str:
     return _("What kind of help can you give? Tap one or more, then «Done».")
 
 
+def ask_organisation() -> str:
+    return _(
+        "Do you belong to one of these organisations? Then it is their coordinator who "
+        "approves you. Choose «None of them» if you do not."
+    )
+
+
 def choose_at_least_one() -> str:
     return _("Please choose at least one.")
 
