@@ -35,6 +35,7 @@ from bot.handlers import (
     assign,
     coordinator,
     errors,
+    flood,
     hours,
     lifecycle,
     menu,
@@ -48,15 +49,16 @@ from bot.handlers import (
 from bot.i18n import Catalogs
 from bot.notifier import Notifier
 from bot.persistence import SqlPersistence
+from bot.services.flood import FloodGuard
 from bot.services.reminders import ReminderPolicy
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-# Handler groups: language first, then the gate for malformed buttons, then the default
-# group 0 with every feature, and last the state save.
-LOCALE, GATE, AFTER = -2, -1, 100
+# Handler groups: language first, then flood control, then the gate for malformed buttons, then
+# the default group 0 with every feature, and last the state save.
+LOCALE, FLOOD, GATE, AFTER = -3, -2, -1, 100
 
 
 # Periodic jobs besides the reminders; each polls its own rows in the database.
@@ -116,6 +118,9 @@ def build_application(
     data.uow = uow
     data.catalogs = catalogs
     data.tz = ZoneInfo(settings.timezone)
+    data.flood = FloodGuard(
+        settings.flood_messages, settings.flood_seconds, settings.flood_quiet_seconds
+    )
     data.reminder_policy = ReminderPolicy.parse(
         settings.reminder_evening_at, settings.reminder_hours_before
     )
@@ -127,6 +132,7 @@ def build_application(
     # Before anything: the sender's language; then turn away buttons we never made. (PTB lets
     # empty callback data through every pattern, so this check cannot live in the patterns.)
     app.add_handler(TypeHandler(Update, lifecycle.set_locale), LOCALE)
+    app.add_handler(TypeHandler(Update, flood.guard), FLOOD)
     app.add_handler(
         CallbackQueryHandler(lifecycle.refuse_malformed_button, pattern=lifecycle.malformed), GATE
     )

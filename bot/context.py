@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Catalogs
+from bot.services.flood import FloodGuard
 from bot.services.reminders import ReminderPolicy
 from bot.settings import Settings
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -35,6 +36,7 @@ class BotData:
     notifier: Notifier
     tz: ZoneInfo
     reminder_policy: ReminderPolicy
+    flood: FloodGuard
     # Started in post_init (only when the bot runs), stopped in post_shutdown.
     scheduler: Scheduler | None
     clock: Callable[[], datetime]

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     request_expiry_days: int = 7
     # The municipality's phone number, given to residents when nobody could help.
     municipality_phone: str = ""
+    # Flood control per person: more than this many updates in this many seconds gets one
+    # calm message, then the person is ignored for the quiet time.
+    flood_messages: int = 30
+    flood_seconds: float = 10
+    flood_quiet_seconds: float = 60
     details_max_chars: int = 1000
     name_max_chars: int = 60
     address_max_chars: int = 200

@@ -77,6 +77,8 @@ def settings(db_url: str) -> Settings:
         database_url=db_url,
         coordinator_ids=[900],
         outgoing_rate=0,
+        # Flows in tests send many updates a second; flood control has its own tests.
+        flood_messages=10_000,
     )
 
 

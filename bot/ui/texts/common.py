@@ -141,3 +141,10 @@ def error_on_our_side() -> str:
         "Something went wrong on our side. What you have written is saved. "
         "Please try again in a little while."
     )
+
+
+def slow_down() -> str:
+    return _(
+        "That was a lot of messages at once. I will take a short pause and then listen "
+        "again in a minute. 😊"
+    )
