@@ -41,6 +41,7 @@ from bot.handlers import (
     menu,
     place_admin,
     places,
+    privacy,
     reminders,
     reports,
     requests,
@@ -142,6 +143,7 @@ def build_application(
     coordinator.register(app)
     reminders.register(app)
     places.register(app)
+    privacy.register(app)
     assign.register(app)
     hours.register(app)
     reports.register(app)

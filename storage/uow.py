@@ -11,6 +11,7 @@ from storage.broadcast_repositories import BroadcastRepo
 from storage.catalogue_repositories import CatalogueRepo
 from storage.escalation_repositories import EscalationRepo
 from storage.place_repositories import PlaceRepo
+from storage.privacy_repositories import PrivacyRepo
 from storage.reminder_repositories import ReminderRepo
 from storage.report_repositories import ReportRepo
 from storage.repositories import (
@@ -56,6 +57,7 @@ class UnitOfWork:
     broadcasts: BroadcastRepo
     escalations: EscalationRepo
     reports: ReportRepo
+    privacy: PrivacyRepo
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.broadcasts = BroadcastRepo(session)
         self.escalations = EscalationRepo(session)
         self.reports = ReportRepo(session)
+        self.privacy = PrivacyRepo(session)
         return self
 
     async def __aexit__(

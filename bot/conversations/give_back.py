@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.context import BotContext
 from bot.conversations import common
 from bot.handlers.buttons import Refused, act
-from bot.handlers.tasks import alert_if_nobody, send_offers
+from bot.handlers.requests import tell_given_back
 from bot.services import requests
 from bot.services.errors import NotAllowed, NotFound, NotOpen, NotRegistered
 from bot.ui import keyboards, texts
@@ -68,13 +68,7 @@ async def got_reason(update: Update, context: BotContext) -> int:
     except (NotAllowed, NotRegistered, NotFound, NotOpen):
         return await common.end_to_menu(update, context, texts.stale_button())
     await common.show_menu(update, context, texts.given_back_volunteer())
-    req, tz = result.request, context.tz
-    await context.data.notifier.send(
-        result.resident,
-        lambda: (texts.resident_told_given_back(req, result.volunteer.first_name, tz), None),
-    )
-    delivered = await send_offers(context, req, result.volunteers, result.group_chat_ids)
-    await alert_if_nobody(context, req, delivered, [])
+    await tell_given_back(context, result)
     return common.END
 
 

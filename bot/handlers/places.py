@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from telegram import InputFile, Message, ReplyKeyboardMarkup, Update
@@ -19,6 +20,7 @@ from bot.handlers.tasks import alert_if_nobody, send_offers
 from bot.services import company, going, places
 from bot.services.errors import DomainError, Duplicate, NotAllowed, NotOpen, OnWaitingList
 from bot.services.places import Occasion, Search
+from bot.services.views import Recipient
 from bot.ui import place_keyboards, texts
 from bot.ui.callbacks import pattern
 
@@ -235,20 +237,39 @@ async def not_going(update: Update, context: BotContext) -> None:
         await tell_cancelled(context, result.company)
     await update.callback_query.edit_message_text("\n".join(lines))
     if result.moved_up is not None:
-        at = Occasion(result.at, None, "confirmed")
-        title = result.title
-        await context.data.notifier.send(
+        await tell_moved_up(
+            context,
             result.moved_up,
-            lambda: (
-                "\n".join(
-                    [
-                        texts.moved_up(title, texts.moment(at.at, tz)),
-                        texts.reminder_note(policy, result.moved_up_off, tz),
-                    ]
-                ),
-                place_keyboards.occasion(result.activity_id, at),
-            ),
+            result.activity_id,
+            result.title,
+            result.at,
+            result.moved_up_off,
         )
+
+
+async def tell_moved_up(
+    context: BotContext,
+    to: Recipient,
+    activity_id: int,
+    title: str,
+    at: datetime,
+    reminders_off: bool = False,
+) -> None:
+    """Tell the first on the waiting list that they now have a seat."""
+    tz, policy = context.tz, context.data.reminder_policy
+    seat = Occasion(at, None, "confirmed")
+    await context.data.notifier.send(
+        to,
+        lambda: (
+            "\n".join(
+                [
+                    texts.moved_up(title, texts.moment(at, tz)),
+                    texts.reminder_note(policy, reminders_off, tz),
+                ]
+            ),
+            place_keyboards.occasion(activity_id, seat),
+        ),
+    )
 
 
 async def ask_company(update: Update, context: BotContext) -> None:

@@ -7,8 +7,9 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.handlers.buttons import Refused, act
+from bot.handlers.tasks import alert_if_nobody, send_offers
 from bot.services import requests
-from bot.services.views import CloseResult, Contact, Recipient, RequestView
+from bot.services.views import CloseResult, Contact, GiveBackResult, Recipient, RequestView
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
 
@@ -89,6 +90,16 @@ async def tell_cancelled(
         with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
             text = texts.task_closed(req, tz)
         await notifier.edit(post.chat_id, post.message_id, text)
+
+
+async def tell_given_back(context: BotContext, result: GiveBackResult) -> None:
+    """A task opened again: tell the resident calmly and offer it to volunteers again."""
+    req, tz, name = result.request, context.tz, result.volunteer.first_name
+    await context.data.notifier.send(
+        result.resident, lambda: (texts.resident_told_given_back(req, name, tz), None)
+    )
+    delivered = await send_offers(context, req, result.volunteers, result.group_chat_ids)
+    await alert_if_nobody(context, req, delivered, [])
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -53,6 +53,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "asg": frozenset({"pick", "vol", "page", "call", "yes", "no"}),
     # The volunteer's time, asked when a task is marked done: minutes.
     "hrs": frozenset({"set", "skip"}),
+    # A person's own data: erase it (after one confirmation) or keep it.
+    "me": frozenset({"erase", "keep"}),
     # Reports: the period to report on.
     "rep": frozenset({"week", "month", "year", "all"}),
 }

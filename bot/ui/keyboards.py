@@ -216,3 +216,12 @@ def vetting(person_id: int) -> InlineKeyboardMarkup:
 
 def task_show(request_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(_("🔎 Show"), "task", "show", request_id)]])
+
+
+def confirm_erase() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(_("Yes, erase everything"), "me", "erase")],
+            [_button(_("No, keep everything"), "me", "keep")],
+        ]
+    )

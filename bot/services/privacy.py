@@ -1,0 +1,143 @@
+"""/minadata and /radera: a person's own data, exported or erased.
+
+Erasing keeps an empty person row (no Telegram id, name, address or phone) so the anonymous
+counts in the reports still add up, and blanks the free texts they wrote. Open requests are
+cancelled (their volunteer is told), tasks they hold open again for others, and their seats
+go to the waiting list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.services import requests, signups
+from bot.services.errors import NotRegistered
+from bot.services.reminders import ReminderPolicy
+from bot.services.views import CloseResult, GiveBackResult, Recipient
+from storage.models import Person
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class MovedUp:
+    """Someone who got a seat because the erased person's seat was freed."""
+
+    recipient: Recipient
+    activity_id: int
+    title: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Erased:
+    """Who to tell after an erasure."""
+
+    cancelled: list[CloseResult] = field(default_factory=list)
+    given_back: list[GiveBackResult] = field(default_factory=list)
+    moved_up: list[MovedUp] = field(default_factory=list)
+
+
+async def _person(uow: UnitOfWork, telegram_id: int) -> Person:
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None:
+        raise NotRegistered()
+    return person
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+async def export(uow: UnitOfWork, telegram_id: int, now: datetime) -> dict[str, Any]:
+    """Everything stored about the person, as plain JSON-able data."""
+    person = await _person(uow, telegram_id)
+    area = await uow.areas.get(person.area_id) if person.area_id else None
+    profile = await uow.volunteers.profile(person.id)
+    areas = {a.id: a.name for a in await uow.areas.all()}
+    await uow.audit.add(
+        actor=telegram_id,
+        action="export_own",
+        target=f"person:{person.id}",
+        allowed=True,
+        at=person.created_at,
+    )
+    return {
+        "person": {
+            "telegram_id": person.telegram_id,
+            "first_name": person.first_name,
+            "language": person.locale,
+            "area": area.name if area else None,
+            "address": person.address,
+            "phone": person.phone,
+            "consent_at": _iso(person.consent_at),
+            "joined_at": _iso(person.onboarded_at),
+            "reminders_off": person.reminders_off,
+        },
+        "roles": sorted(await uow.people.roles(person.id)),
+        "volunteer": None
+        if profile is None
+        else {
+            "vetting": profile.vetting,
+            "vetted_at": _iso(profile.vetted_at),
+            "paused": profile.paused,
+            "areas": sorted(areas[a] for a in await uow.volunteers.area_ids(person.id)),
+            "skills": sorted(await uow.volunteers.skills(person.id)),
+        },
+        "requests": [_request(r) for r in await uow.privacy.requests_of(person.id)],
+        "tasks": [_request(r) for r in await uow.privacy.tasks_of(person.id)],
+        "follow_ups": [
+            {"request": f.request_id, "score": f.score, "comment": f.comment, "at": _iso(f.at)}
+            for f in await uow.privacy.follow_ups_of(person.id)
+        ],
+        "meeting_places": [
+            {"activity": s.activity_id, "date": _iso(s.occurs_at), "status": s.status}
+            for s in await uow.privacy.signups_of(person.id)
+        ],
+    }
+
+
+def _request(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "category": r.category,
+        "when": _iso(r.when_at),
+        "details": r.details,
+        "status": r.status,
+        "created_at": _iso(r.created_at),
+        "closed_at": _iso(r.closed_at),
+    }
+
+
+async def erase(
+    uow: UnitOfWork, telegram_id: int, now: datetime, tz: ZoneInfo, policy: ReminderPolicy
+) -> Erased:
+    """Erase the person (see the module docstring); returns who must be told."""
+    person = await _person(uow, telegram_id)
+    done = Erased()
+    for req in await uow.privacy.requests_of(person.id):
+        if req.status in requests.ACTIVE:
+            done.cancelled.append(await requests.cancel(uow, telegram_id, req.id, now))
+    for task in await uow.privacy.tasks_of(person.id):
+        if task.status == "claimed":
+            done.given_back.append(await requests.give_back(uow, telegram_id, task.id, None, now))
+    for seat in await uow.privacy.signups_of(person.id):
+        if seat.status == "cancelled" or seat.occurs_at <= now:
+            continue
+        moved = await signups.cancel(
+            uow, telegram_id, seat.activity_id, seat.occurs_at, now, tz, policy
+        )
+        activity = await uow.places.activity(seat.activity_id)
+        if moved is not None and activity is not None:
+            done.moved_up.append(MovedUp(moved, activity.id, activity.title, seat.occurs_at))
+    await uow.privacy.erase(person.id, telegram_id)
+    await uow.audit.add(
+        actor=None, action="erase", target=f"person:{person.id}", allowed=True, at=now
+    )
+    for name in ("telegram_id", "first_name", "locale", "area_id", "address", "phone"):
+        setattr(person, name, None)
+    person.consent_at = person.onboarded_at = person.organisation_id = None
+    person.unreachable = True
+    return done

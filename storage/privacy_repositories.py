@@ -1,0 +1,101 @@
+"""What /minadata reads and /radera removes. Flush, never commit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select, update
+
+from storage.models import (
+    Assignment,
+    AuditEntry,
+    Delivery,
+    Draft,
+    FollowUp,
+    HelpRequest,
+    PersistedState,
+    Role,
+    TaskPost,
+    VolunteerArea,
+    VolunteerProfile,
+    VolunteerSkill,
+)
+from storage.place_models import SignUp
+from storage.repositories import _Repo
+
+
+class PrivacyRepo(_Repo):
+    """One person's rows across the tables."""
+
+    async def requests_of(self, person_id: int) -> Sequence[HelpRequest]:
+        result = await self.session.execute(
+            select(HelpRequest)
+            .where(HelpRequest.resident_id == person_id)
+            .order_by(HelpRequest.id)
+        )
+        return result.scalars().all()
+
+    async def tasks_of(self, person_id: int) -> Sequence[HelpRequest]:
+        result = await self.session.execute(
+            select(HelpRequest)
+            .where(HelpRequest.volunteer_id == person_id)
+            .order_by(HelpRequest.id)
+        )
+        return result.scalars().all()
+
+    async def follow_ups_of(self, person_id: int) -> Sequence[FollowUp]:
+        result = await self.session.execute(
+            select(FollowUp).where(FollowUp.person_id == person_id).order_by(FollowUp.id)
+        )
+        return result.scalars().all()
+
+    async def signups_of(self, person_id: int) -> Sequence[SignUp]:
+        result = await self.session.execute(
+            select(SignUp).where(SignUp.person_id == person_id).order_by(SignUp.occurs_at)
+        )
+        return result.scalars().all()
+
+    async def erase(self, person_id: int, telegram_id: int | None) -> None:
+        """Remove or blank every row that names the person; the person row stays, empty, so
+        anonymous counts (requests, follow-ups) keep adding up in the reports."""
+        s = self.session
+        await s.execute(
+            update(HelpRequest).where(HelpRequest.resident_id == person_id).values(details=None)
+        )
+        await s.execute(
+            update(FollowUp).where(FollowUp.person_id == person_id).values(comment=None)
+        )
+        for model in (
+            Role,
+            VolunteerArea,
+            VolunteerSkill,
+            VolunteerProfile,
+            SignUp,
+            Delivery,
+            Draft,
+        ):
+            await s.execute(delete(model).where(model.person_id == person_id))
+        await s.execute(delete(Assignment).where(Assignment.volunteer_id == person_id))
+        if telegram_id is not None:
+            await s.execute(delete(TaskPost).where(TaskPost.chat_id == telegram_id))
+            await s.execute(
+                update(AuditEntry)
+                .where(AuditEntry.actor_telegram_id == telegram_id)
+                .values(actor_telegram_id=None)
+            )
+            await self._forget_state(telegram_id)
+        await s.flush()
+
+    async def _forget_state(self, telegram_id: int) -> None:
+        """Saved conversation steps and answers of this Telegram user."""
+        rows = (await self.session.execute(select(PersistedState))).scalars().all()
+        for row in rows:
+            mine = row.namespace == "user_data" and row.key == str(telegram_id)
+            if row.namespace.startswith("conv:"):
+                try:
+                    mine = telegram_id in json.loads(row.key)
+                except ValueError:
+                    mine = False
+            if mine:
+                await self.session.delete(row)
