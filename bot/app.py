@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import escalation, outbox, ratelimit, scheduler
+from bot import escalation, outbox, ratelimit, retention, scheduler
 from bot.context import BotContext, BotData
 from bot.conversations import (
     add_area,
@@ -66,6 +66,8 @@ LOCALE, FLOOD, GATE, AFTER = -3, -2, -1, 100
 JOBS: tuple[scheduler.Job, ...] = (
     scheduler.Job("broadcasts", outbox.send_due, lambda s: 1.0),
     scheduler.Job("escalations", escalation.check_due, lambda s: 60.0),
+    # Idempotent, so "nightly" is simply: every six hours.
+    scheduler.Job("retention", retention.purge_old, lambda s: 6 * 3600.0),
 )
 
 

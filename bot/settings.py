@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     flood_messages: int = 30
     flood_seconds: float = 10
     flood_quiet_seconds: float = 60
+    # Personal details of requests closed longer ago than this are removed every night; the
+    # anonymous counts for reports stay.
+    retention_days: int = 90
     details_max_chars: int = 1000
     name_max_chars: int = 60
     address_max_chars: int = 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
@@ -15,6 +16,7 @@ from storage.models import (
     FollowUp,
     HelpRequest,
     PersistedState,
+    RequestEvent,
     Role,
     TaskPost,
     VolunteerArea,
@@ -99,3 +101,32 @@ class PrivacyRepo(_Repo):
                     mine = False
             if mine:
                 await self.session.delete(row)
+
+    async def blank_closed_before(self, cutoff: datetime) -> int:
+        """Blank the free texts of requests closed before ``cutoff``; how many requests."""
+        closed = select(HelpRequest.id).where(
+            HelpRequest.closed_at.is_not(None),
+            HelpRequest.closed_at < cutoff,
+            HelpRequest.details.is_not(None),
+        )
+        ids = list((await self.session.execute(closed)).scalars())
+        if ids:
+            await self.session.execute(
+                update(HelpRequest).where(HelpRequest.id.in_(ids)).values(details=None)
+            )
+        old = select(HelpRequest.id).where(
+            HelpRequest.closed_at.is_not(None), HelpRequest.closed_at < cutoff
+        )
+        await self.session.execute(
+            update(FollowUp)
+            .where(FollowUp.request_id.in_(old), FollowUp.comment.is_not(None))
+            .values(comment=None)
+        )
+        await self.session.execute(
+            update(RequestEvent)
+            .where(RequestEvent.request_id.in_(old), RequestEvent.note.is_not(None))
+            .values(note=None)
+        )
+        await self.session.execute(delete(TaskPost).where(TaskPost.request_id.in_(old)))
+        await self.session.flush()
+        return len(ids)
