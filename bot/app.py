@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import escalation, outbox, ratelimit, retention, scheduler
+from bot import escalation, outbox, ratelimit, retention, scheduler, setup
 from bot.context import BotContext, BotData
 from bot.conversations import (
     add_area,
@@ -72,6 +72,7 @@ JOBS: tuple[scheduler.Job, ...] = (
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    await setup.announce(app)
     await scheduler.start(app, JOBS)
 
 

@@ -91,7 +91,7 @@ class RecordingRequest(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = Call(name, params)
-        if name not in ("getMe", "getUpdates", "deleteWebhook", "setMyCommands"):
+        if name not in ("getMe", "getUpdates", "deleteWebhook"):
             self.calls.append(call)
         chat_id = call.chat_id
         if chat_id is not None and chat_id in self.blocked:

@@ -148,3 +148,29 @@ def slow_down() -> str:
         "That was a lot of messages at once. I will take a short pause and then listen "
         "again in a minute. 😊"
     )
+
+
+def command_list() -> list[tuple[str, str]]:
+    """The commands shown in Telegram's menu, with a few words each."""
+    return [
+        ("start", _("Show the menu")),
+        ("mina", _("My requests or tasks")),
+        ("motesplats", _("Find a meeting place")),
+        ("paminnelser", _("Reminders on or off")),
+        ("hjalp", _("What the bot does")),
+        ("minadata", _("The data saved about me")),
+        ("radera", _("Erase my data")),
+        ("avbryt", _("Stop what I am doing")),
+    ]
+
+
+def bot_description() -> str:
+    return _(
+        "Hjälpsam puts older people in touch with volunteers who help with everyday things: "
+        "shopping, a walk, a ride, the phone. Here you also find meeting places near you. "
+        "Press Start to begin. Not for emergencies: call 112."
+    )
+
+
+def bot_short_description() -> str:
+    return _("Everyday help from volunteers, and meeting places near you.")
