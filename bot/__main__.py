@@ -70,6 +70,7 @@ def _run(settings: Settings) -> int:
     from bot.i18n import Catalogs
     from bot.ui import texts
     from storage.db import is_sqlite
+    from storage.instance import AlreadyRunning, InstanceLock
 
     Catalogs(settings.default_locale).activate(settings.default_locale)
     problem = settings.token_problem()
@@ -82,6 +83,12 @@ def _run(settings: Settings) -> int:
         return 3
     if is_sqlite(settings.database_url):
         _upgrade(settings)
+    lock = InstanceLock(settings.database_url)
+    try:
+        lock.acquire(on_wait=lambda: log.warning(texts.cli_standby()))
+    except AlreadyRunning:
+        print(texts.cli_already_running(), file=sys.stderr)
+        return 4
     app = build_application(settings)
     log.info("Hjälpsam starts (long polling)")
     app.run_polling(allowed_updates=Update.ALL_TYPES)

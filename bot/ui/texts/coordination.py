@@ -154,3 +154,17 @@ def cli_export_done(rows: int, feeds: int, where: str) -> str:
     return _("Wrote {rows} rows to places.csv and {feeds} calendar files to {where}.").format(
         rows=rows, feeds=feeds, where=where
     )
+
+
+def cli_standby() -> str:
+    return _(
+        "Another Hjälpsam is running on this database. This one waits as a standby and takes "
+        "over if the other one stops."
+    )
+
+
+def cli_already_running() -> str:
+    return _(
+        "Hjälpsam is already running on this database. SQLite allows only one at a time: stop "
+        "the other one first, or use PostgreSQL if you want a standby."
+    )
