@@ -1,14 +1,105 @@
-"""The escalation job: alerts coordinators about unclaimed requests, tells residents in time."""
+"""The escalation job: alerts coordinators about unclaimed requests, tells residents in time,
+and closes requests nobody took. It polls the request rows; nothing lives in memory."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
+
+from bot.services import escalation, people
+from bot.services.escalation import Alert, DispatchCounts, EscalationPolicy
+from bot.services.views import CloseResult, Recipient
+from bot.ui import escalation_keyboards, texts
 
 if TYPE_CHECKING:
     from bot.scheduler import Scheduler
 
+log = logging.getLogger(__name__)
+App = Application[Any, Any, Any, Any, Any, Any]
 
-async def check_due(app: Application[Any, Any, Any, Any, Any, Any], scheduler: Scheduler) -> None:
-    """Alert and expire what is due (filled in with the escalations)."""
+
+class _Sender:
+    """Sends while the dispatcher holds its rows, so it never opens a unit of work itself
+    (on SQLite that would wait for the dispatcher's own transaction). Chats that blocked the
+    bot are collected and marked afterwards."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self.blocked: set[int] = set()
+
+    async def _send(self, to: Recipient, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        if to.telegram_id is None or to.telegram_id in self.blocked:
+            return
+        try:
+            await self._app.bot.send_message(to.telegram_id, text, reply_markup=markup)
+        except Forbidden:
+            self.blocked.add(to.telegram_id)
+        except RetryAfter as error:
+            # The rows are marked already: one missed line beats a second alert to everyone.
+            log.warning("escalation message to %s dropped: retry after %s", to.person_id, error)
+        except TelegramError as error:
+            log.warning("escalation message not sent: %s", error.__class__.__name__)
+
+    async def alert(self, item: Alert) -> None:
+        data, req = self._app.bot_data, item.request
+        for coordinator in item.coordinators:
+            with data.catalogs.use(coordinator.locale):
+                text = texts.escalation_alert(req, data.tz)
+                markup = escalation_keyboards.alert(req.id)
+            await self._send(coordinator, text, markup)
+        if item.resident is not None:
+            with data.catalogs.use(item.resident.locale):
+                text = texts.resident_warned(req, data.tz, data.settings.municipality_phone)
+            await self._send(item.resident, text, None)
+
+    async def expired(self, result: CloseResult) -> None:
+        data, req = self._app.bot_data, result.request
+        with data.catalogs.use(result.resident.locale):
+            text = texts.resident_expired(req, data.tz, data.settings.municipality_phone)
+        await self._send(result.resident, text, None)
+        for post in result.posts:
+            with data.catalogs.use(post.locale or data.settings.default_locale):
+                closed = texts.task_closed(req, data.tz)
+            try:
+                await self._app.bot.edit_message_text(
+                    closed, chat_id=post.chat_id, message_id=post.message_id
+                )
+            except (BadRequest, Forbidden) as error:
+                log.debug("could not close task post %s: %s", post.message_id, error)
+            except TelegramError as error:
+                log.warning("could not close a task post: %s", error.__class__.__name__)
+
+
+def policy(app: App) -> EscalationPolicy:
+    settings = app.bot_data.settings
+    return EscalationPolicy(
+        settings.escalation_hours_before,
+        settings.escalation_after_hours,
+        settings.request_expiry_days,
+    )
+
+
+async def check_due(app: App, scheduler: Scheduler) -> DispatchCounts:
+    """Alert and expire what is due."""
+    data = app.bot_data
+    sender = _Sender(app)
+    counts = await escalation.dispatch(
+        data.uow,
+        sender.alert,
+        sender.expired,
+        data.clock(),
+        data.tz,
+        policy(app),
+        stopping=lambda: scheduler.stopping,
+    )
+    for chat_id in sender.blocked:
+        data.locales.pop(chat_id, None)  # so that their next message is looked up anew
+        async with data.uow() as uow:
+            await people.mark_reachable(uow, chat_id, False)
+    if counts.escalated or counts.expired:
+        log.info("escalations: %s alerted, %s expired", counts.escalated, counts.expired)
+    return counts

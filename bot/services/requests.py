@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 ACTIVE = ("open", "claimed")
 
 
-async def _view(uow: UnitOfWork, req: HelpRequest) -> RequestView:
+async def view_of(uow: UnitOfWork, req: HelpRequest) -> RequestView:
     area = await uow.areas.get(req.area_id)
     return RequestView(
         id=req.id,
@@ -52,6 +52,21 @@ async def _load(uow: UnitOfWork, request_id: int) -> HelpRequest:
     if req is None:
         raise NotFound("request")
     return req
+
+
+async def told(uow: UnitOfWork, req: HelpRequest) -> Recipient:
+    """Who hears about a request in the resident's place.
+
+    The resident; or, when a coordinator asked on behalf of someone without Telegram, that
+    coordinator (the resident cannot get our messages).
+    """
+    resident = await uow.people.get(req.resident_id)
+    assert resident is not None
+    if resident.telegram_id is None and req.created_by_id != req.resident_id:
+        creator = await uow.people.get(req.created_by_id)
+        if creator is not None:
+            return recipient_of(creator)
+    return recipient_of(resident)
 
 
 async def _event(
@@ -112,14 +127,19 @@ async def open_request(
     details: str | None,
     now: datetime,
     signup_id: int | None = None,
+    created_by: Person | None = None,
 ) -> SubmitResult:
-    """Open a request for a resident in their area and find who to offer it to."""
+    """Open a request for a resident in their area and find who to offer it to.
+
+    ``created_by``: the coordinator who asks on behalf of a resident without Telegram.
+    """
     if person.area_id is None:
         raise NotFound("area")
+    author = created_by or person
     req = await uow.requests.add(
         HelpRequest(
             resident_id=person.id,
-            created_by_id=person.id,
+            created_by_id=author.id,
             area_id=person.area_id,
             category=category,
             when_at=when.at,
@@ -130,11 +150,11 @@ async def open_request(
             signup_id=signup_id,
         )
     )
-    await _event(uow, req, "created", person.id, now)
+    await _event(uow, req, "created", author.id, now)
     volunteers, groups = await _audience(uow, req, exclude={person.id})
     log.info("request %s opened, offered to %s volunteers", req.id, len(volunteers))
     return SubmitResult(
-        await _view(uow, req),
+        await view_of(uow, req),
         volunteers,
         groups,
         [] if volunteers or groups else await coordinators(uow),
@@ -165,6 +185,23 @@ async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetim
     req = await _load(uow, request_id)
     if not await _may_take(uow, volunteer, req, now):
         raise await refuse(uow, telegram_id, "claim", f"request:{request_id}", now)
+    return await _take(uow, volunteer, request_id, now)
+
+
+async def claim_assigned(
+    uow: UnitOfWork, volunteer: Person, request_id: int, now: datetime
+) -> ClaimResult:
+    """A coordinator asked this volunteer and they said yes: the same claim, but outside
+    their usual areas and kinds of help if the coordinator chose so. Vetting still counts."""
+    req = await _load(uow, request_id)
+    profile = await uow.volunteers.profile(volunteer.id)
+    if profile is None or profile.vetting != "approved" or req.resident_id == volunteer.id:
+        raise await refuse(uow, volunteer.telegram_id, "claim", f"request:{request_id}", now)
+    return await _take(uow, volunteer, request_id, now)
+
+
+async def _take(uow: UnitOfWork, volunteer: Person, request_id: int, now: datetime) -> ClaimResult:
+    """The one conditional UPDATE that decides who holds the task, and what they get."""
     won = await uow.requests.transition(
         request_id,
         from_status="open",
@@ -182,15 +219,19 @@ async def claim(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetim
     req = await _load(uow, request_id)
     await _event(uow, req, "claimed", volunteer.id, now)
     await uow.audit.add(
-        actor=telegram_id, action="read_contact", target=f"request:{req.id}", allowed=True, at=now
+        actor=volunteer.telegram_id,
+        action="read_contact",
+        target=f"request:{req.id}",
+        allowed=True,
+        at=now,
     )
     resident = await uow.people.get(req.resident_id)
     assert resident is not None
     posts = await _posts(uow, req.id, drop=False)
     return ClaimResult(
-        request=await _view(uow, req),
+        request=await view_of(uow, req),
         volunteer=recipient_of(volunteer),
-        resident=recipient_of(resident),
+        resident=await told(uow, req),
         contact=Contact(resident.first_name or "", resident.address, resident.phone),
         other_posts=posts,
     )
@@ -225,7 +266,7 @@ async def release(uow: UnitOfWork, telegram_id: int, request_id: int, now: datet
 async def held(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime) -> RequestView:
     """The task, if this volunteer holds it now (before asking them why they give it back)."""
     _volunteer, req = await _held_by(uow, telegram_id, request_id, "give_back", now)
-    return await _view(uow, req)
+    return await view_of(uow, req)
 
 
 async def complete(
@@ -243,9 +284,7 @@ async def complete(
         raise NotOpen("changed")
     req = await _load(uow, request_id)
     await _event(uow, req, "done", volunteer.id, now)
-    resident = await uow.people.get(req.resident_id)
-    assert resident is not None
-    return CloseResult(await _view(uow, req), recipient_of(resident), recipient_of(volunteer))
+    return CloseResult(await view_of(uow, req), await told(uow, req), recipient_of(volunteer))
 
 
 async def give_back(
@@ -264,11 +303,9 @@ async def give_back(
         raise NotOpen("changed")
     req = await _load(uow, request_id)
     await _event(uow, req, "given_back", volunteer.id, now, note=reason)
-    resident = await uow.people.get(req.resident_id)
-    assert resident is not None
-    volunteers, groups = await _audience(uow, req, exclude={volunteer.id, resident.id})
+    volunteers, groups = await _audience(uow, req, exclude={volunteer.id, req.resident_id})
     return GiveBackResult(
-        await _view(uow, req), recipient_of(resident), recipient_of(volunteer), volunteers, groups
+        await view_of(uow, req), await told(uow, req), recipient_of(volunteer), volunteers, groups
     )
 
 
@@ -292,7 +329,7 @@ async def cancel(uow: UnitOfWork, telegram_id: int, request_id: int, now: dateti
     assert resident is not None
     posts = await _posts(uow, req.id)
     return CloseResult(
-        await _view(uow, req),
+        await view_of(uow, req),
         recipient_of(resident),
         recipient_of(volunteer) if volunteer else None,
         posts,
@@ -302,13 +339,13 @@ async def cancel(uow: UnitOfWork, telegram_id: int, request_id: int, now: dateti
 async def mine(uow: UnitOfWork, telegram_id: int) -> list[RequestView]:
     """A resident's own requests, newest first."""
     person = await registered(uow, telegram_id)
-    return [await _view(uow, r) for r in await uow.requests.of_resident(person.id)]
+    return [await view_of(uow, r) for r in await uow.requests.of_resident(person.id)]
 
 
 async def my_tasks(uow: UnitOfWork, telegram_id: int) -> list[RequestView]:
     """The tasks a volunteer holds now."""
     person = await registered(uow, telegram_id)
-    return [await _view(uow, r) for r in await uow.requests.of_volunteer(person.id, ["claimed"])]
+    return [await view_of(uow, r) for r in await uow.requests.of_volunteer(person.id, ["claimed"])]
 
 
 async def detail(
@@ -338,4 +375,17 @@ async def detail(
             allowed=True,
             at=now,
         )
-    return await _view(uow, req), recipient_of(volunteer) if volunteer else None, contact
+    return await view_of(uow, req), recipient_of(volunteer) if volunteer else None, contact
+
+
+async def expire(uow: UnitOfWork, request_id: int, now: datetime) -> CloseResult | None:
+    """Nobody took it in time: close it as expired. None if it changed meanwhile."""
+    if not await uow.requests.transition(
+        request_id, from_status="open", status="expired", closed_at=now
+    ):
+        return None
+    req = await _load(uow, request_id)
+    await _event(uow, req, "expired", None, now)
+    log.info("request %s expired unclaimed", req.id)
+    posts = await _posts(uow, req.id)
+    return CloseResult(await view_of(uow, req), await told(uow, req), None, posts)
