@@ -1,13 +1,39 @@
-"""``hjalpsam report --from --to --out DIR``: the report as PNG charts and CSV files."""
+"""``hjalpsam report --from --to --out DIR``: the report as a PNG chart and a CSV file."""
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.services import reports
 from bot.settings import Settings
+from bot.ui import texts
+from storage.db import create_engine, create_session_factory
+from storage.uow import UnitOfWorkFactory
 
 
 def write_report(settings: Settings, start: date, end: date, out: Path) -> int:
-    """Write the report; the exit code (filled in with the reports)."""
+    """Write report.png and report.csv for the days ``start`` to ``end`` (both included)."""
+    try:
+        period = reports.days(start, end, ZoneInfo(settings.timezone))
+    except ValueError:
+        print(texts.cli_report_backwards(), file=sys.stderr)
+        return 2
+    report = asyncio.run(_build(settings, period))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.png").write_bytes(texts.report_png(report))
+    (out / "report.csv").write_bytes(texts.report_csv(report))
+    print(texts.cli_report_written(str(out)))
     return 0
+
+
+async def _build(settings: Settings, period: reports.Period) -> reports.Report:
+    engine = create_engine(settings.database_url)
+    try:
+        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
+            return await reports.for_command_line(uow, period, datetime.now(UTC))
+    finally:
+        await engine.dispose()

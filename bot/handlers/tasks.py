@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
@@ -10,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import BotContext
 from bot.conversations import common
 from bot.handlers.buttons import Refused, act
-from bot.services import people, requests
+from bot.services import hours, people, requests
 from bot.services.errors import (
     AlreadyClaimed,
     AlreadyYours,
@@ -20,9 +21,10 @@ from bot.services.errors import (
     NotRegistered,
     NotVetted,
 )
-from bot.services.views import PostRef, Recipient, RequestView
-from bot.ui import keyboards, texts
-from bot.ui.callbacks import decode, pattern
+from bot.services.views import CloseResult, PostRef, Recipient, RequestView
+from bot.ui import keyboards, report_keyboards, texts
+from bot.ui.callbacks import Callback, decode, pattern
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -153,18 +155,29 @@ async def _edit_query_message(update: Update, text: str) -> None:
             log.debug("could not edit the pressed message")
 
 
+async def _complete(
+    uow: UnitOfWork, user: int, data: Callback, now: datetime
+) -> tuple[CloseResult, hours.Minutes]:
+    """Mark the task done and store a first guess of the volunteer's time, in one go."""
+    result = await requests.complete(uow, user, data.id, now)
+    return result, await hours.record_estimate(uow, result.request.id, result.request.category)
+
+
 async def done(update: Update, context: BotContext) -> None:
-    """Mark the task done; thank the volunteer, tell the resident, ask both how it went."""
-    result = await act(
-        update, context, lambda uow, user, data, now: requests.complete(uow, user, data.id, now)
-    )
-    if isinstance(result, Refused):
+    """Mark the task done; ask the volunteer their time, and ask both how it went."""
+    outcome = await act(update, context, _complete)
+    if isinstance(outcome, Refused):
         return
+    result, guess = outcome
     await update.callback_query.answer()
     req, notifier = result.request, context.data.notifier
     await _edit_query_message(update, texts.done_volunteer())
     assert result.volunteer is not None
     volunteer = result.volunteer
+    await notifier.send(
+        volunteer,
+        lambda: (texts.hours_question(guess.minutes), report_keyboards.hours(req.id)),
+    )
     await notifier.send(volunteer, lambda: (texts.ask_follow_up(), keyboards.follow_up(req.id)))
     await notifier.send(
         result.resident,
