@@ -135,15 +135,18 @@ async def test_the_whole_proxy_conversation_and_the_loop(harness: Harness) -> No
     assert "Namn: Astrid\nAdress: Kvarngatan 3\nTelefon: 070-987 65 43" in h.last(VOLUNTEER).text
     # Karin hears what Astrid would have heard.
     assert h.texts(COORDINATOR) == [
-        "Goda nyheter! Erik hjälper dig med handla, måndag 23 november kl. 10.00.\n"
-        "Erik kanske ringer dig innan."
+        "Goda nyheter! Erik hjälper Astrid med handla, måndag 23 november kl. 10.00.\n"
+        "Erik kanske ringer Astrid innan."
     ]
     done = h.last(VOLUNTEER).callback_data()["✅ Klart"]
     h.request.clear()
     await h.press(VOLUNTEER, done)
     assert h.texts(COORDINATOR) == [
-        "Erik har markerat hjälpen med handla som klar.\n\nHur gick det? Tryck på en."
+        "Erik har markerat hjälpen till Astrid med handla som klar.\n\nHur gick det? Tryck på en."
     ]
+    # Karin answers the follow-up in Astrid's place.
+    await h.press(COORDINATOR, f"fu:good:{req.id}")
+    assert h.last(COORDINATOR).text.startswith("Tack! Vill du säga något mer?")
 
 
 async def test_cancel_and_a_second_request_for_the_same_person(harness: Harness) -> None:

@@ -12,10 +12,10 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.handlers.buttons import Refused, act
-from bot.services import assignments, escalation, requests
+from bot.handlers.tasks import announce_claim
+from bot.services import assignments, escalation
 from bot.services.errors import AlreadyClaimed, AlreadyYours, NotFound, NotOpen
-from bot.services.views import ClaimResult
-from bot.ui import escalation_keyboards, keyboards, texts
+from bot.ui import escalation_keyboards, texts
 from bot.ui.callbacks import Callback, pattern
 
 # A yes that came too late, or a second press: say what happened, kindly.
@@ -152,45 +152,6 @@ async def _drop_buttons(update: Update) -> None:
         await update.callback_query.edit_message_reply_markup(None)
     except Exception:  # the message may be too old to edit; the answer was given already
         pass
-
-
-async def announce_claim(update: Update, context: BotContext, result: ClaimResult) -> bool:
-    """After a won claim: the details to the volunteer (undone if they cannot get them), the
-    other task messages updated, the resident (or who asked for them) told.
-
-    The same as the end of ``tasks.claim``; that handler should call this (see the report).
-    """
-    req, notifier, tz = result.request, context.data.notifier, context.tz
-    # The contact details go only in this private message, never in a group or a list.
-    delivered = await notifier.send(
-        result.volunteer,
-        lambda: (
-            texts.claimed_for_volunteer(req, result.contact, tz),
-            keyboards.task_held(req.id),
-        ),
-    )
-    if delivered is None:
-        async with context.uow() as uow:
-            await requests.release(uow, update.effective_user.id, req.id, context.now())
-        await update.callback_query.answer(texts.open_private_chat_first(), show_alert=True)
-        return False
-    await update.callback_query.answer()
-    async with context.uow() as uow:
-        await requests.forget_posts(uow, req.id)
-    for post in result.other_posts:
-        with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
-            if post.chat_id < 0:
-                text = texts.claimed_in_group(req, result.volunteer.first_name, tz)
-            elif post.chat_id == result.volunteer.telegram_id:
-                text = texts.task_card(req, tz)
-            else:
-                text = texts.task_taken_by_other(req, tz)
-        await notifier.edit(post.chat_id, post.message_id, text)
-    await notifier.send(
-        result.resident,
-        lambda: (texts.resident_told_claimed(req, result.volunteer.first_name, tz), None),
-    )
-    return True
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -96,7 +96,11 @@ async def tell_given_back(context: BotContext, result: GiveBackResult) -> None:
     """A task opened again: tell the resident calmly and offer it to volunteers again."""
     req, tz, name = result.request, context.tz, result.volunteer.first_name
     await context.data.notifier.send(
-        result.resident, lambda: (texts.resident_told_given_back(req, name, tz), None)
+        result.resident,
+        lambda: (
+            texts.resident_told_given_back(req, name, tz, result.resident.on_behalf_of),
+            None,
+        ),
     )
     delivered = await send_offers(context, req, result.volunteers, result.group_chat_ids)
     await alert_if_nobody(context, req, delivered, [])

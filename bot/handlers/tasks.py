@@ -21,7 +21,7 @@ from bot.services.errors import (
     NotRegistered,
     NotVetted,
 )
-from bot.services.views import CloseResult, PostRef, Recipient, RequestView
+from bot.services.views import ClaimResult, CloseResult, PostRef, Recipient, RequestView
 from bot.ui import keyboards, report_keyboards, texts
 from bot.ui.callbacks import Callback, decode, pattern
 from storage.uow import UnitOfWork
@@ -88,7 +88,6 @@ async def claim(update: Update, context: BotContext) -> None:
     query = update.callback_query
     data = decode(query.data)
     assert data is not None
-    tz = context.tz
     try:
         async with context.uow() as uow:
             result = await requests.claim(uow, update.effective_user.id, data.id, context.now())
@@ -112,38 +111,7 @@ async def claim(update: Update, context: BotContext) -> None:
         await query.answer(texts.task_no_longer_open(), show_alert=True)
         await _edit_query_message(update, texts.task_no_longer_open())
         return
-    req, notifier = result.request, context.data.notifier
-    # The contact details go only in this private message, never in a group or a list.
-    delivered = await notifier.send(
-        result.volunteer,
-        lambda: (
-            texts.claimed_for_volunteer(req, result.contact, tz),
-            keyboards.task_held(req.id),
-        ),
-    )
-    if delivered is None:
-        # They pressed in a group but have no private chat with us: undo, so that the
-        # resident is never told someone is coming who does not know where to go.
-        async with context.uow() as uow:
-            await requests.release(uow, update.effective_user.id, req.id, context.now())
-        await query.answer(texts.open_private_chat_first(), show_alert=True)
-        return
-    await query.answer()
-    async with context.uow() as uow:
-        await requests.forget_posts(uow, req.id)
-    for post in result.other_posts:
-        with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
-            if post.chat_id < 0:
-                text = texts.claimed_in_group(req, result.volunteer.first_name, tz)
-            elif post.chat_id == result.volunteer.telegram_id:
-                text = texts.task_card(req, tz)
-            else:
-                text = texts.task_taken_by_other(req, tz)
-        await notifier.edit(post.chat_id, post.message_id, text)
-    await notifier.send(
-        result.resident,
-        lambda: (texts.resident_told_claimed(req, result.volunteer.first_name, tz), None),
-    )
+    await announce_claim(update, context, result)
 
 
 async def _edit_query_message(update: Update, text: str) -> None:
@@ -161,6 +129,49 @@ async def _complete(
     """Mark the task done and store a first guess of the volunteer's time, in one go."""
     result = await requests.complete(uow, user, data.id, now)
     return result, await hours.record_estimate(uow, result.request.id, result.request.category)
+
+
+async def announce_claim(update: Update, context: BotContext, result: ClaimResult) -> bool:
+    """After a won claim (offered or assigned): the details to the volunteer – undone if they
+    cannot get them –, the other task messages updated, the resident (or who asked) told."""
+    req, notifier, tz = result.request, context.data.notifier, context.tz
+    # The contact details go only in this private message, never in a group or a list.
+    delivered = await notifier.send(
+        result.volunteer,
+        lambda: (
+            texts.claimed_for_volunteer(req, result.contact, tz),
+            keyboards.task_held(req.id),
+        ),
+    )
+    if delivered is None:
+        # They pressed in a group but have no private chat with us: undo, so that the
+        # resident is never told someone is coming who does not know where to go.
+        async with context.uow() as uow:
+            await requests.release(uow, update.effective_user.id, req.id, context.now())
+        await update.callback_query.answer(texts.open_private_chat_first(), show_alert=True)
+        return False
+    await update.callback_query.answer()
+    async with context.uow() as uow:
+        await requests.forget_posts(uow, req.id)
+    for post in result.other_posts:
+        with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
+            if post.chat_id < 0:
+                text = texts.claimed_in_group(req, result.volunteer.first_name, tz)
+            elif post.chat_id == result.volunteer.telegram_id:
+                text = texts.task_card(req, tz)
+            else:
+                text = texts.task_taken_by_other(req, tz)
+        await notifier.edit(post.chat_id, post.message_id, text)
+    await notifier.send(
+        result.resident,
+        lambda: (
+            texts.resident_told_claimed(
+                req, result.volunteer.first_name, tz, result.resident.on_behalf_of
+            ),
+            None,
+        ),
+    )
+    return True
 
 
 async def done(update: Update, context: BotContext) -> None:
@@ -182,7 +193,9 @@ async def done(update: Update, context: BotContext) -> None:
     await notifier.send(
         result.resident,
         lambda: (
-            texts.resident_told_done(req, volunteer.first_name) + "\n\n" + texts.ask_follow_up(),
+            texts.resident_told_done(req, volunteer.first_name, result.resident.on_behalf_of)
+            + "\n\n"
+            + texts.ask_follow_up(),
             keyboards.follow_up(req.id),
         ),
     )

@@ -7,8 +7,12 @@ from datetime import datetime
 from bot.services.errors import NotOpen
 from bot.services.people import refuse, registered
 from bot.services.views import SCORES
-from storage.models import FollowUp
+from storage.models import FollowUp, HelpRequest
 from storage.uow import UnitOfWork
+
+
+def _proxy_of(req: HelpRequest) -> int | None:
+    return req.created_by_id if req.created_by_id != req.resident_id else None
 
 
 async def _role_in(
@@ -16,7 +20,8 @@ async def _role_in(
 ) -> tuple[int, str]:
     person = await registered(uow, telegram_id)
     req = await uow.requests.get(request_id)
-    if req is not None and req.resident_id == person.id:
+    if req is not None and person.id in (req.resident_id, _proxy_of(req)):
+        # A coordinator who asked for someone without Telegram answers in their place.
         role = "resident"
     elif req is not None and req.volunteer_id == person.id:
         role = "volunteer"

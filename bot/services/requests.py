@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from bot.services.errors import (
@@ -65,7 +66,7 @@ async def told(uow: UnitOfWork, req: HelpRequest) -> Recipient:
     if resident.telegram_id is None and req.created_by_id != req.resident_id:
         creator = await uow.people.get(req.created_by_id)
         if creator is not None:
-            return recipient_of(creator)
+            return replace(recipient_of(creator), on_behalf_of=resident.first_name or "")
     return recipient_of(resident)
 
 

@@ -26,6 +26,8 @@ class Recipient:
     telegram_id: int | None
     locale: str | None
     first_name: str
+    # A coordinator hearing in the place of a resident without Telegram: the resident's name.
+    on_behalf_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,19 @@ def claimed_in_group(req: RequestView, name: str, tz: ZoneInfo) -> str:
     )
 
 
-def resident_told_claimed(req: RequestView, volunteer_name: str, tz: ZoneInfo) -> str:
+def resident_told_claimed(
+    req: RequestView, volunteer_name: str, tz: ZoneInfo, for_name: str | None = None
+) -> str:
+    if for_name is not None:
+        return _(
+            "Good news! {name} will help {resident} with {category}, {when}.\n"
+            "{name} may call {resident} before coming."
+        ).format(
+            name=volunteer_name,
+            resident=for_name,
+            category=category(req.category).lower(),
+            when=when(req.when, tz),
+        )
     return _(
         "Good news! {name} will help you with {category}, {when}.\n"
         "{name} may call you before coming."
@@ -103,7 +115,14 @@ def given_back_volunteer() -> str:
     return _("Thank you for letting us know. The task is open again for others.")
 
 
-def resident_told_given_back(req: RequestView, volunteer_name: str, tz: ZoneInfo) -> str:
+def resident_told_given_back(
+    req: RequestView, volunteer_name: str, tz: ZoneInfo, for_name: str | None = None
+) -> str:
+    if for_name is not None:
+        return _(
+            "{name} could not help {resident} with {category} after all. We are looking for "
+            "someone else."
+        ).format(name=volunteer_name, resident=for_name, category=category(req.category).lower())
     return _(
         "{name} could not help with {category} after all. Don't worry – we are looking "
         "for someone else for you."
@@ -114,7 +133,11 @@ def done_volunteer() -> str:
     return _("Thank you for your help! 💛")
 
 
-def resident_told_done(req: RequestView, volunteer_name: str) -> str:
+def resident_told_done(req: RequestView, volunteer_name: str, for_name: str | None = None) -> str:
+    if for_name is not None:
+        return _("{name} has marked the help to {resident} with {category} as done.").format(
+            name=volunteer_name, resident=for_name, category=category(req.category).lower()
+        )
     return _("{name} has marked the help with {category} as done.").format(
         name=volunteer_name, category=category(req.category).lower()
     )
