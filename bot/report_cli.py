@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services import reports
 from bot.settings import Settings
-from bot.ui import texts
+from bot.ui import report_files, texts
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -24,8 +24,8 @@ def write_report(settings: Settings, start: date, end: date, out: Path) -> int:
         return 2
     report = asyncio.run(_build(settings, period))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "report.png").write_bytes(texts.report_png(report))
-    (out / "report.csv").write_bytes(texts.report_csv(report))
+    (out / "report.png").write_bytes(report_files.report_png(report))
+    (out / "report.csv").write_bytes(report_files.report_csv(report))
     print(texts.cli_report_written(str(out)))
     return 0
 

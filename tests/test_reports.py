@@ -34,7 +34,7 @@ from sqlalchemy import select
 from bot.i18n import Catalogs
 from bot.services import reports
 from bot.settings import Settings
-from bot.ui import texts
+from bot.ui import report_files, texts
 from storage.db import create_engine, create_session_factory
 from storage.models import Area, AuditEntry, FollowUp, HelpRequest, Person, RequestEvent, Role
 from storage.place_models import Activity, Place, SignUp
@@ -301,7 +301,7 @@ async def test_the_last_7_days_and_an_empty_period(harness: Harness) -> None:
             "Senaste 7 dagarna: 1 ny förfrågan. Mediantid till en volontär: 24 tim. "
             "0 volontärer, cirka 0 timmar. Mötesplatser: 1 anmälan, 1 person."
         )
-        assert_anonymous(texts.report_png(empty), texts.report_csv(empty))
+        assert_anonymous(report_files.report_png(empty), report_files.report_csv(empty))
     assert (empty.requests, empty.claimed, empty.claim_median, empty.fulfilled_share) == (
         0, 0, None, None,
     )  # fmt: skip
@@ -322,7 +322,7 @@ async def test_chart_and_csv_hold_the_figures_and_no_personal_data(harness: Harn
     async with harness.uow() as uow:
         report = await reports.build(uow, NOVEMBER)
     with Catalogs("sv").use("sv"):
-        png, body = texts.report_png(report), texts.report_csv(report)
+        png, body = report_files.report_png(report), report_files.report_csv(report)
         caption = texts.report_caption(report)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
     assert body.startswith(b"\xef\xbb\xbf")  # a byte-order mark, for spreadsheets
@@ -334,7 +334,7 @@ async def test_chart_and_csv_hold_the_figures_and_no_personal_data(harness: Harn
     )
     assert_anonymous(png, body, caption.encode())
     with Catalogs("sv").use("en"):
-        english = csv_rows(texts.report_csv(report))
+        english = csv_rows(report_files.report_csv(report))
     assert english[0] == ["section", "name", "value"]
     assert ["Closed", "Share that got help (%)", "66.7"] in english
 

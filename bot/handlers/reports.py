@@ -14,7 +14,7 @@ from bot.context import BotContext
 from bot.handlers.buttons import Refused, act
 from bot.services import reports
 from bot.services.errors import NotAllowed
-from bot.ui import report_keyboards, texts
+from bot.ui import report_files, report_keyboards, texts
 from bot.ui.callbacks import pattern
 from bot.ui.labels import LabelFilter
 
@@ -35,7 +35,7 @@ async def choose_period(update: Update, context: BotContext) -> None:
 
 def _files(report: reports.Report) -> tuple[bytes, bytes]:
     """The chart and the CSV; drawing takes a moment, so this runs in a worker thread."""
-    return texts.report_png(report), texts.report_csv(report)
+    return report_files.report_png(report), report_files.report_csv(report)
 
 
 async def send_report(update: Update, context: BotContext) -> None:
