@@ -90,6 +90,12 @@ def _run(settings: Settings) -> int:
         print(texts.cli_already_running(), file=sys.stderr)
         return 4
     app = build_application(settings)
+    if settings.webhook_url:
+        from bot.web import serve_webhook
+
+        log.info("Hjälpsam starts (webhook)")
+        asyncio.run(serve_webhook(app, settings))
+        return 0
     log.info("Hjälpsam starts (long polling)")
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

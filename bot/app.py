@@ -14,9 +14,9 @@ from telegram.ext import (
     ContextTypes,
     TypeHandler,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import escalation, outbox, ratelimit, retention, scheduler, setup
+from bot import escalation, outbox, ratelimit, retention, scheduler, setup, web
 from bot.context import BotContext, BotData
 from bot.conversations import (
     add_area,
@@ -48,6 +48,7 @@ from bot.handlers import (
     tasks,
 )
 from bot.i18n import Catalogs
+from bot.metrics import CountingRequest, Metrics
 from bot.notifier import Notifier
 from bot.persistence import SqlPersistence
 from bot.services.flood import FloodGuard
@@ -57,9 +58,9 @@ from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-# Handler groups: language first, then flood control, then the gate for malformed buttons, then
-# the default group 0 with every feature, and last the state save.
-LOCALE, FLOOD, GATE, AFTER = -3, -2, -1, 100
+# Handler groups: the clock for the metrics, the language, flood control, the gate for
+# malformed buttons, the default group 0 with every feature, the state save, the metrics.
+BEGIN, LOCALE, FLOOD, GATE, AFTER, DONE = -4, -3, -2, -1, 100, 101
 
 
 # Periodic jobs besides the reminders; each polls its own rows in the database.
@@ -74,9 +75,17 @@ JOBS: tuple[scheduler.Job, ...] = (
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await setup.announce(app)
     await scheduler.start(app, JOBS)
+    settings: Settings = app.bot_data.settings
+    if settings.http_port and not settings.webhook_url:
+        # Polling mode with /healthz and /metrics (webhook mode starts its own server).
+        app.bot_data.web = await web.start_server(
+            app, settings.http_host, settings.http_port, None
+        )
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    if app.bot_data.web is not None:
+        await app.bot_data.web.cleanup()
     await scheduler.stop(app)
     await app.bot_data.engine.dispose()
 
@@ -112,8 +121,15 @@ def build_application(
     if limiter is not None:
         # One limiter for all outgoing traffic; it honours RetryAfter, too.
         builder = builder.rate_limiter(limiter)
+    metrics = Metrics()
+    # Every Bot API call goes through one counting wrapper (messages sent, 429s).
+    sender = CountingRequest(request or HTTPXRequest(connection_pool_size=256), metrics)
+    builder = builder.request(sender)
     if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+        builder = builder.get_updates_request(get_updates_request or request)
+    if settings.webhook_url:
+        # Updates come in through bot/web.py, not by polling.
+        builder = builder.updater(None)
     app = builder.build()
 
     data: BotData = app.bot_data
@@ -122,6 +138,7 @@ def build_application(
     data.uow = uow
     data.catalogs = catalogs
     data.tz = ZoneInfo(settings.timezone)
+    data.metrics = metrics
     data.flood = FloodGuard(
         settings.flood_messages, settings.flood_seconds, settings.flood_quiet_seconds
     )
@@ -135,6 +152,7 @@ def build_application(
     timeout = settings.conversation_timeout_minutes * 60 or None
     # Before anything: the sender's language; then turn away buttons we never made. (PTB lets
     # empty callback data through every pattern, so this check cannot live in the patterns.)
+    app.add_handler(TypeHandler(Update, lifecycle.began), BEGIN)
     app.add_handler(TypeHandler(Update, lifecycle.set_locale), LOCALE)
     app.add_handler(TypeHandler(Update, flood.guard), FLOOD)
     app.add_handler(
@@ -176,5 +194,6 @@ def build_application(
     menu.register_fallbacks(app)
     # After everything: save conversation states right away.
     app.add_handler(TypeHandler(Update, lifecycle.save_state), AFTER)
+    app.add_handler(TypeHandler(Update, lifecycle.ended), DONE)
     app.add_error_handler(errors.on_error)
     return app

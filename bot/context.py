@@ -16,8 +16,10 @@ from bot.settings import Settings
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
+    from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from bot.metrics import Metrics
     from bot.notifier import Notifier
     from bot.scheduler import Scheduler
 
@@ -37,6 +39,9 @@ class BotData:
     tz: ZoneInfo
     reminder_policy: ReminderPolicy
     flood: FloodGuard
+    metrics: Metrics
+    # The web server (/healthz, /metrics, the webhook) when one runs.
+    web: web.AppRunner | None
     # Started in post_init (only when the bot runs), stopped in post_shutdown.
     scheduler: Scheduler | None
     clock: Callable[[], datetime]
@@ -45,6 +50,7 @@ class BotData:
     def __init__(self) -> None:
         self.clock = utc_now
         self.scheduler = None
+        self.web = None
         self.locales = {}
 
 

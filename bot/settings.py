@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Stockholm"
     coordinator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     conversation_timeout_minutes: int = 30
+    # Webhook mode when set (the public https URL that reaches this process, e.g. through
+    # nginx); the secret token is generated at start when not given. The web server also
+    # serves /healthz and /metrics; in polling mode only when http_port is set.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = 0
     # Messages per second for all outgoing traffic (Telegram allows about 30); 0 turns the
     # limiter off, which only tests and benchmarks should do.
     outgoing_rate: float = 29

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.broadcast_repositories import BroadcastRepo
 from storage.catalogue_repositories import CatalogueRepo
 from storage.escalation_repositories import EscalationRepo
+from storage.health_repositories import HealthRepo
 from storage.place_repositories import PlaceRepo
 from storage.privacy_repositories import PrivacyRepo
 from storage.reminder_repositories import ReminderRepo
@@ -58,6 +59,7 @@ class UnitOfWork:
     escalations: EscalationRepo
     reports: ReportRepo
     privacy: PrivacyRepo
+    health: HealthRepo
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -89,6 +91,7 @@ class UnitOfWork:
         self.escalations = EscalationRepo(session)
         self.reports = ReportRepo(session)
         self.privacy = PrivacyRepo(session)
+        self.health = HealthRepo(session)
         return self
 
     async def __aexit__(

@@ -73,3 +73,13 @@ def malformed(data: object) -> bool:
 async def save_state(update: Update, context: BotContext) -> None:
     """Write conversation states now, so a SIGKILL loses at most the update in hand."""
     await context.application.update_persistence()
+
+
+async def began(update: Update, context: BotContext) -> None:
+    """Start the clock of this update (handler latency in the metrics)."""
+    context.data.metrics.begin(update.update_id)
+
+
+async def ended(update: Update, context: BotContext) -> None:
+    """Stop it: the update is handled."""
+    context.data.metrics.end(update.update_id)
