@@ -14,10 +14,10 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Awaitable, Generator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -109,7 +109,10 @@ class BotProcess:
         return self.log_path.read_text(errors="replace")
 
 
-StartBot = Callable[[], Awaitable[BotProcess]]
+class StartBot(Protocol):
+    """Start the bot (again); ``extra_env`` adds or overrides settings for this process."""
+
+    def __call__(self, extra_env: dict[str, str] | None = None) -> Awaitable[BotProcess]: ...
 
 
 @pytest.fixture
@@ -121,9 +124,9 @@ async def start_bot(
     request.node.bot_processes = started
     env = _env(database_url, emulator.base_url)
 
-    async def start() -> BotProcess:
+    async def start(extra_env: dict[str, str] | None = None) -> BotProcess:
         since = len(emulator.calls)
-        bot = BotProcess(tmp_path, env, len(started) + 1)
+        bot = BotProcess(tmp_path, {**env, **(extra_env or {})}, len(started) + 1)
         started.append(bot)
         for _ in range(300):  # up to 30 s; a bot that dies on start fails at once
             if bot.proc.poll() is not None:

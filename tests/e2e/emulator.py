@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import json
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ class Sent:
     reply_markup: dict[str, Any] | None = None
     edits: int = 0
     date: int = field(default_factory=lambda: int(time.time()))
+    at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks)
 
     def buttons(self) -> list[str]:
         markup = self.reply_markup or {}
@@ -64,9 +66,32 @@ class Sent:
         return data
 
 
+@dataclass
+class Limits:
+    """Telegram's flood limits, enforced when given: a 429 with ``retry_after`` for a message
+    above ``per_second`` in any one second in all, or above ``per_chat`` a second in one chat
+    (after a burst of ``chat_burst``)."""
+
+    per_second: int = 30
+    per_chat: float = 1.0
+    chat_burst: int = 3
+
+
 class BotApiEmulator:
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, limits: Limits | None = None) -> None:
         self.token, self.port = token, 0
+        self.limits = limits
+        self.counts: Counter[int] = Counter()  # messages per chat (sendMessage)
+        self.http_429 = 0  # flood-limit answers given, injected ones included
+        self.inject_429: dict[int, int] = {}  # chat -> how many 429s to answer first
+        self.injected = 0
+        # A held message waits, not yet delivered, until released: a kill test can stop the
+        # bot while one of its messages is on the way.
+        self.hold: Callable[[dict[str, Any]], bool] | None = None
+        self.held = 0
+        self._release = asyncio.Event()
+        self._window: deque[float] = deque()  # times of the messages of the last second
+        self._buckets: dict[int, tuple[float, float]] = {}  # chat -> (level, at)
         self.calls: list[tuple[str, dict[str, Any]]] = []  # every call, in order
         self.sent: list[Sent] = []  # every sendMessage, in order
         self.confirmed = 0  # highest update_id the bot has confirmed
@@ -112,6 +137,26 @@ class BotApiEmulator:
             )
         method = request.match_info["method"]
         params = await _params(request)
+        if method == "sendMessage" and self.hold is not None and self.hold(params):
+            self.held += 1
+            await self._notify()
+            await self._release.wait()
+            return web.json_response(  # the bot is gone; this message never arrived
+                {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+                status=500,
+            )
+        flood = self._flood(method, params)
+        if flood is not None:
+            self.http_429 += 1
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {flood}",
+                    "parameters": {"retry_after": flood},
+                },
+                status=429,
+            )
         self.calls.append((method, params))
         await self._notify()  # someone may wait for this call (a long poll answers later)
         if method == "getUpdates":
@@ -147,6 +192,7 @@ class BotApiEmulator:
             )
             self.sent.append(sent)
             self._by_id[sent.message_id] = sent
+            self.counts[sent.chat_id] += 1
             return sent.as_dict()
         if method in ("sendVenue", "sendDocument"):
             # Kept with the messages: a venue by its title, a file by its caption.
@@ -165,6 +211,33 @@ class BotApiEmulator:
             edited.edits += 1
             return edited.as_dict()
         return True  # deleteWebhook, setMyCommands, answerCallbackQuery, sendChatAction, ...
+
+    def release(self) -> None:
+        """Let held messages go, undelivered (their sender was killed)."""
+        self.hold = None
+        self._release.set()
+
+    def _flood(self, method: str, params: dict[str, Any]) -> int | None:
+        """Seconds to wait if this message breaks a limit (or a 429 is injected), else None."""
+        if method not in ("sendMessage", "editMessageText") or "chat_id" not in params:
+            return None
+        chat = int(params["chat_id"])
+        if method == "sendMessage" and self.inject_429.get(chat, 0) > 0:
+            self.inject_429[chat] -= 1
+            self.injected += 1
+            return 1
+        if self.limits is None:
+            return None
+        now = time.monotonic()
+        while self._window and self._window[0] <= now - 1:
+            self._window.popleft()
+        level, at = self._buckets.get(chat, (0.0, now))
+        level = max(0.0, level - (now - at) * self.limits.per_chat)
+        if len(self._window) >= self.limits.per_second or level + 1 > self.limits.chat_burst:
+            return 1
+        self._window.append(now)
+        self._buckets[chat] = (level + 1, now)
+        return None
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]] | None:
         self._polls = poll = self._polls + 1

@@ -1,0 +1,194 @@
+"""The broadcast outbox: blocked users, RetryAfter, errors, progress, restarts, fairness."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot import outbox
+from bot.app import build_application
+from bot.services import broadcasts
+from bot.services.broadcasts import Audience
+from bot.settings import Settings
+from tests.conftest import NOW, Harness
+from tests.fakes import RecordingRequest
+from tests.helpers import COORDINATOR
+from tests.test_broadcast import add_person, deliveries
+
+FIRST = 1000  # recipients' chat ids are FIRST, FIRST + 1, ...
+
+
+@dataclass
+class ScriptedRequest(RecordingRequest):
+    """RecordingRequest that first answers some chats' messages with scripted errors."""
+
+    script: dict[int, list[int]] = field(default_factory=dict)  # chat -> HTTP statuses
+    refused: list[tuple[int, int]] = field(default_factory=list)
+
+    async def do_request(self, url: str, method: str, request_data: Any = None, *a: Any, **k: Any):  # type: ignore[no-untyped-def]
+        params = dict(request_data.parameters) if request_data else {}
+        chat = int(params.get("chat_id") or 0)
+        if url.endswith("/sendMessage") and self.script.get(chat):
+            status = self.script[chat].pop(0)
+            self.refused.append((chat, status))
+            body: dict[str, Any] = {"ok": False, "error_code": status}
+            if status == 429:
+                body.update(description="Too Many Requests", parameters={"retry_after": 1})
+            else:
+                body.update(description="Bad Request: message could not be sent")
+            return status, json.dumps(body).encode()
+        return await super().do_request(url, method, request_data, *a, **k)
+
+
+async def seed(h: Any, count: int, en: tuple[int, ...] = ()) -> int:
+    """A coordinator and ``count`` residents; a broadcast to them all. Returns its id."""
+    await add_person(h, COORDINATOR, "coordinator")
+    for n in range(count):
+        await add_person(h, FIRST + n, "resident", locale="en" if n in en else "sv")
+    async with h.uow() as uow:
+        created = await broadcasts.create(
+            uow, COORDINATOR, Audience("residents"), "Hej!", "Hello!", NOW, "sv", 77
+        )
+    return created.id
+
+
+def sent_to(request: RecordingRequest) -> list[int]:
+    return [c.chat_id for c in request.sent() if c.chat_id and c.chat_id >= FIRST]
+
+
+async def harness_with(settings: Settings, request: RecordingRequest) -> Harness:
+    app = build_application(settings, request=request)
+    app.bot_data.clock = lambda: NOW
+    await app.initialize()
+    return Harness(app, request)
+
+
+async def close(h: Harness) -> None:
+    await h.app.shutdown()
+    await h.app.bot_data.engine.dispose()
+
+
+@pytest.fixture
+async def scripted(settings: Settings) -> AsyncIterator[Harness]:
+    """A harness whose fake can answer with errors."""
+    h = await harness_with(settings, ScriptedRequest())
+    yield h
+    await close(h)
+
+
+async def test_blocked_users_become_unreachable_and_are_not_retried(harness: Any) -> None:
+    h = harness
+    await seed(h, 3)
+    h.request.blocked.add(FIRST + 1)
+    await outbox.deliver(h.app, lambda: False)
+    await outbox.deliver(h.app, lambda: False)
+    assert sent_to(h.request) == [FIRST, FIRST + 1, FIRST + 2]  # the blocked one tried once
+    rows = await deliveries(h)
+    assert rows[FIRST + 1].status == "unreachable" and rows[FIRST].status == "sent"
+    async with h.uow() as uow:
+        person = await uow.people.by_telegram_id(FIRST + 1)
+        assert person.unreachable
+    edit = h.request.sent(COORDINATOR, "editMessageText")[-1]
+    assert edit.params["message_id"] == 77
+    assert edit.text == ("Klart! 2 fick meddelandet. 1 gick inte att nå (de har stängt av boten).")
+
+
+async def test_retry_after_is_waited_out_and_the_same_row_is_sent_once(
+    scripted: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PTB warns about RetryAfter's int seconds unless told to use timedelta (as it will).
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    h = scripted
+    await seed(h, 3)
+    h.request.script[FIRST + 1] = [429]
+    run = await outbox.deliver(h.app, lambda: False)
+    assert run.retries == 1 and run.sent == 3
+    assert h.request.refused == [(FIRST + 1, 429)]
+    # Refused calls are not recorded: each chat got its message exactly once.
+    assert sent_to(h.request) == [FIRST, FIRST + 1, FIRST + 2]
+    assert {r.status for r in (await deliveries(h)).values()} == {"sent"}
+
+
+async def test_other_errors_are_retried_a_few_times_then_failed(
+    scripted: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = scripted
+    monkeypatch.setattr(outbox, "PROGRESS_MIN_SECONDS", 0)
+    monkeypatch.setattr(outbox, "PROGRESS_SECONDS", 0)
+    await seed(h, 50)
+    h.request.blocked.add(FIRST + 4)
+    h.request.script[FIRST + 49] = [400, 400, 400]
+    clock = [NOW]
+    h.data.clock = lambda: clock[0]
+    for _ in range(4):  # the retries wait a little longer each time
+        await outbox.deliver(h.app, lambda: False)
+        clock[0] += timedelta(minutes=1)
+    assert h.request.refused == [(FIRST + 49, 400)] * 3
+    rows = await deliveries(h)
+    assert rows[FIRST + 49].status == "failed" and rows[FIRST + 49].attempts == 3
+    edits = [c.text for c in h.request.sent(COORDINATOR, "editMessageText")]
+    assert edits == [
+        "Skickat till 10 av 50 …",
+        "Skickat till 20 av 50 …",
+        "Skickat till 30 av 50 …",
+        "Skickat till 40 av 50 …",
+        "Skickat till 49 av 50 …",
+        "Klart! 48 fick meddelandet. 1 gick inte att nå (de har stängt av boten). 1 misslyckades.",
+    ]
+
+
+async def test_after_a_restart_only_the_rest_is_sent(harness: Any, settings: Settings) -> None:
+    h = harness
+    await seed(h, 30)
+    # The first process stops (as if killed) after 12 messages.
+    await outbox.deliver(h.app, lambda: len(sent_to(h.request)) >= 12)
+    first = sent_to(h.request)
+    assert len(first) == 12
+
+    again = await harness_with(settings, RecordingRequest())
+    await outbox.deliver(again.app, lambda: False)
+    await close(again)
+    rest = sent_to(again.request)
+    assert sorted(first + rest) == list(range(FIRST, FIRST + 30))  # each exactly once
+    last = again.request.sent(COORDINATOR, "editMessageText")[-1]
+    assert last.text == "Klart! 30 fick meddelandet."
+
+
+async def test_a_reply_goes_out_in_the_middle_of_a_broadcast(settings: Settings) -> None:
+    """With the real limiter, /start from someone is answered before the broadcast is done."""
+    fast = settings.model_copy(update={"outgoing_rate": 30, "broadcast_rate": 30})
+    h = await harness_with(fast, RecordingRequest())
+    request = h.request
+    await seed(h, 40)
+    sending = asyncio.create_task(outbox.deliver(h.app, lambda: False))
+    for _ in range(1000):  # until the broadcast is under way
+        if len(sent_to(request)) >= 5:
+            break
+        await asyncio.sleep(0.01)
+    asked_at = len(request.calls)
+    await h.send(777, "/start")
+    await sending
+    await close(h)
+    calls = request.calls
+    answer = next(i for i, c in enumerate(calls) if c.chat_id == 777)
+    broadcast = [i for i, c in enumerate(calls) if c.chat_id and c.chat_id >= FIRST]
+    assert len(broadcast) == 40
+    assert answer < broadcast[-1]  # answered while the broadcast was still going
+    # It waited for at most a couple of broadcast messages, not for the rest of them.
+    assert sum(1 for i in broadcast if asked_at <= i < answer) <= 2
+
+
+async def test_the_benchmark_runs(db_url: str) -> None:
+    """bench/broadcast.py with a few recipients, so that it cannot rot."""
+    from bench.broadcast import run
+
+    result = await run(40, db_url, quiet=True)
+    assert result["recipients"] == result["delivered"] == 40
+    assert result["duplicates"] == result["lost"] == 0
+    assert set(result) >= {"msgs_per_s", "ratio_to_30", "http_429"}
