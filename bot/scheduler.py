@@ -19,6 +19,7 @@ from telegram import Message
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.outbox import retry_seconds
 from bot.services import reminders
 from bot.services.reminders import DispatchResult, ReminderView
 from bot.settings import Settings
@@ -49,7 +50,7 @@ async def send_reminder(app: App, view: ReminderView) -> int | None:
         data.locales.pop(chat_id, None)  # so that their next message is looked up anew
         raise reminders.Unreachable() from None
     except RetryAfter as error:
-        log.warning("reminder %s: Telegram asks to wait %s", view.id, error.retry_after)
+        log.warning("reminder %s: Telegram asks to wait %.0f s", view.id, retry_seconds(error))
         raise reminders.NotNow() from error
     except TelegramError as error:
         log.warning("reminder %s could not be sent: %s", view.id, error.__class__.__name__)

@@ -14,6 +14,7 @@ from telegram import InputFile, Message, ReplyKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.conversations import common
 from bot.handlers.buttons import Refused, Say, act
 from bot.handlers.requests import tell_cancelled
 from bot.handlers.tasks import alert_if_nobody, send_offers
@@ -64,8 +65,13 @@ async def send_page(
 
     ``intro`` makes the heading from the number of results.
     """
-    async with context.uow() as uow:
-        page = await places.search(uow, user_id, search, context.now(), context.tz, offset=offset)
+    try:
+        async with context.uow() as uow:
+            page = await places.search(
+                uow, user_id, search, context.now(), context.tz, offset=offset
+            )
+    except DomainError:  # not (or no longer) registered, or a search that makes no sense
+        return None
     remember(context, search, page.offset)
     if not page.cards:
         return None
@@ -95,6 +101,10 @@ async def back_to_list(update: Update, context: BotContext) -> None:
 
 async def _page(update: Update, context: BotContext, step: int) -> None:
     query = update.callback_query
+    found = await common.person(update, context)
+    if found is None or not found.onboarded:
+        await query.answer(texts.start_first(), show_alert=True)
+        return
     saved = remembered(context)
     if saved is None:
         await query.answer(texts.search_gone(), show_alert=True)
@@ -305,15 +315,16 @@ async def ask_company(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """The meeting-place buttons (every one re-checked in its service)."""
-    for callback, actions in (
-        (more, ("more",)),
-        (back_to_list, ("list",)),
-        (show, ("show",)),
-        (date, ("dates",)),
-        (go, ("go",)),
-        (calendar, ("ics",)),
-        (ask_not_going, ("nogo",)),
-        (not_going, ("nogoyes",)),
-        (ask_company, ("company",)),
+    # (handler, action, how many numbers its button carries: an activity, then a date)
+    for callback, action, ids in (
+        (more, "more", 0),
+        (back_to_list, "list", 0),
+        (show, "show", 1),
+        (date, "dates", 2),
+        (go, "go", 2),
+        (calendar, "ics", 2),
+        (ask_not_going, "nogo", 2),
+        (not_going, "nogoyes", 2),
+        (ask_company, "company", 2),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=pattern("pl", *actions)))
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern("pl", action, ids=ids)))

@@ -127,11 +127,17 @@ def decode(data: str | None) -> Callback | None:
 _NUMBERED = frozenset({"task", "req", "vet", "fu"})
 
 
-def pattern(scope: str, *actions: str) -> str:
+def pattern(scope: str, *actions: str, ids: int | None = None) -> str:
     """A regex for CallbackQueryHandler: the scope, one of the actions and a valid argument.
 
-    Anything else (a missing or non-numeric id, say) falls through to the stale-button answer.
+    ``ids`` asks for exactly that many numbers (e.g. 2 for an activity and its date). Anything
+    else (a missing or non-numeric id, say) falls through to the stale-button answer.
     """
     names = "|".join(sorted(actions or ACTIONS[scope]))
-    arg = ":[0-9]{1,12}" if scope in _NUMBERED else "(?::[0-9a-z]{1,16}(?::[0-9]{1,12})?)?"
+    if ids is not None:
+        arg = ":[0-9]{1,12}" * ids
+    elif scope in _NUMBERED:
+        arg = ":[0-9]{1,12}"
+    else:
+        arg = "(?::[0-9a-z]{1,16}(?::[0-9]{1,12})?)?"
     return rf"^{scope}:(?:{names}){arg}$"
