@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.services import (
     activity_admin,
     assignments,
+    broadcasts,
     escalation,
     organisations,
     people,
@@ -109,6 +110,16 @@ ACTIONS: dict[str, tuple[Action, bool]] = {
                 None,
             ),
             NOW,
+        ),
+        False,
+    ),
+    "count a broadcast's recipients": (
+        lambda u, tg, ids: broadcasts.count(u, tg, broadcasts.Audience("residents"), NOW, "sv"),
+        False,
+    ),
+    "send a broadcast": (
+        lambda u, tg, ids: broadcasts.create(
+            u, tg, broadcasts.Audience("residents"), "Hej alla!", None, NOW, "sv"
         ),
         False,
     ),
