@@ -128,6 +128,16 @@ async def old_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(texts.old_button(), show_alert=True)
 
 
+def text_step(answer: Ask, ask: Ask, on_cancel: Ask) -> Handlers:
+    """The handlers of a step that waits for typed text: Cancel, the answer, then the catch-all
+    that explains kindly and asks ``ask`` again."""
+    return [
+        *cancel_handlers(on_cancel),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, answer),
+        *catch_all(ask),
+    ]
+
+
 def cancel_handlers(on_cancel: Ask) -> Handlers:
     """The Cancel button (or /avbryt) at every step."""
     return [

@@ -14,8 +14,6 @@ from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.context import BotContext
@@ -328,31 +326,23 @@ async def cancel(update: Update, context: BotContext) -> int:
     return await forget(update, context, _KEY)
 
 
-def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
-    return [
-        *common.cancel_handlers(cancel),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
-        *common.catch_all(ask),
-    ]
-
-
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The manage_activities conversation, entered from the buttons of a place card."""
     buttons = [(new_activity, pattern("newact")), (edit_field, pattern("afield", 2))]
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(cb, pattern=p) for cb, p in buttons],
         states={
-            State.TITLE: _state(got_title, ask_title),
-            State.KIND: _state(got_kind, ask_kind),
-            State.WHEN: _state(got_when, ask_when),
-            State.CONFIRM_WHEN: _state(got_when_confirmation, ask_confirm_when),
-            State.REPEAT: _state(got_repeat, ask_repeat),
-            State.LENGTH: _state(got_length, ask_length),
-            State.SIGNUP: _state(got_signup, ask_signup),
-            State.SEATS: _state(got_seats, ask_seats),
-            State.COST: _state(got_cost, ask_cost),
-            State.SUMMARY: _state(got_summary, ask_summary),
-            State.DESCRIPTION: _state(got_description, ask_description),
+            State.TITLE: common.text_step(got_title, ask_title, cancel),
+            State.KIND: common.text_step(got_kind, ask_kind, cancel),
+            State.WHEN: common.text_step(got_when, ask_when, cancel),
+            State.CONFIRM_WHEN: common.text_step(got_when_confirmation, ask_confirm_when, cancel),
+            State.REPEAT: common.text_step(got_repeat, ask_repeat, cancel),
+            State.LENGTH: common.text_step(got_length, ask_length, cancel),
+            State.SIGNUP: common.text_step(got_signup, ask_signup, cancel),
+            State.SEATS: common.text_step(got_seats, ask_seats, cancel),
+            State.COST: common.text_step(got_cost, ask_cost, cancel),
+            State.SUMMARY: common.text_step(got_summary, ask_summary, cancel),
+            State.DESCRIPTION: common.text_step(got_description, ask_description, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_to_menu),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

@@ -15,7 +15,6 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot.context import BotContext
@@ -283,14 +282,6 @@ async def cancel(update: Update, context: BotContext) -> int:
     return await forget(update, context, _KEY)
 
 
-def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
-    return [
-        *common.cancel_handlers(cancel),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
-        *common.catch_all(ask),
-    ]
-
-
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The manage_places conversation."""
     buttons = [(edit_field, "field", 2), (new_place, "new", 0), (close, "back", 0)]
@@ -302,11 +293,11 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     return ConversationHandler(
         entry_points=entry,
         states={
-            State.NAME: _state(got_name, ask_name),
-            State.AREA: _state(got_area, ask_area),
-            State.ADDRESS: _state(got_address, ask_address),
-            State.LINK: _state(got_link, ask_link),
-            State.TRANSIT: _state(got_transit, ask_transit),
+            State.NAME: common.text_step(got_name, ask_name, cancel),
+            State.AREA: common.text_step(got_area, ask_area, cancel),
+            State.ADDRESS: common.text_step(got_address, ask_address, cancel),
+            State.LINK: common.text_step(got_link, ask_link, cancel),
+            State.TRANSIT: common.text_step(got_transit, ask_transit, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_to_menu),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

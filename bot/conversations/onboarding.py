@@ -448,29 +448,21 @@ async def cancel(update: Update, context: BotContext) -> int:
     return common.END
 
 
-def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
-    return [
-        *common.cancel_handlers(cancel),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
-        *common.catch_all(ask),
-    ]
-
-
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The onboarding conversation."""
     return ConversationHandler(
         entry_points=[CommandHandler("start", start)],
         states={
-            State.LANGUAGE: _state(got_language, ask_language),
-            State.ROLE: _state(got_role, ask_role),
-            State.NAME: _state(got_name, ask_name),
-            State.AREA: _state(got_area, ask_area),
-            State.ADDRESS: _state(got_address, ask_address),
+            State.LANGUAGE: common.text_step(got_language, ask_language, cancel),
+            State.ROLE: common.text_step(got_role, ask_role, cancel),
+            State.NAME: common.text_step(got_name, ask_name, cancel),
+            State.AREA: common.text_step(got_area, ask_area, cancel),
+            State.ADDRESS: common.text_step(got_address, ask_address, cancel),
             State.PHONE: [
                 MessageHandler(filters.CONTACT, got_phone),
-                *_state(got_phone, ask_phone),
+                *common.text_step(got_phone, ask_phone, cancel),
             ],
-            State.CONSENT: _state(got_consent, ask_consent),
+            State.CONSENT: common.text_step(got_consent, ask_consent, cancel),
             State.V_AREAS: [
                 *common.cancel_handlers(cancel),
                 CallbackQueryHandler(toggled, pattern=pattern("ob")),
@@ -483,7 +475,7 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
                 MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
                 *common.catch_all(ask_volunteer_skills),
             ],
-            State.V_ORGANISATION: _state(got_organisation, ask_organisation),
+            State.V_ORGANISATION: common.text_step(got_organisation, ask_organisation, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(
                 texts.onboarding_paused, forget="onboarding"
             ),

@@ -12,7 +12,7 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 
 from bot.context import BotContext
 from bot.conversations import common
@@ -365,14 +365,6 @@ async def cancel(update: Update, context: BotContext) -> int:
     return await common.end_to_menu(update, context, texts.draft_cancelled())
 
 
-def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
-    return [
-        *common.cancel_handlers(cancel),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
-        *common.catch_all(ask),
-    ]
-
-
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The conversation of asking on someone's behalf."""
     return ConversationHandler(
@@ -381,17 +373,17 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             CommandHandler(["atnagon", "forsomeone"], start),
         ],
         states={
-            State.NAME: _state(got_name, ask_name),
-            State.PHONE: _state(got_phone, ask_phone),
-            State.ADDRESS: _state(got_address, ask_address),
-            State.AREA: _state(got_area, ask_area),
-            State.CATEGORY: _state(got_category, ask_category),
-            State.WHEN: _state(got_when, ask_when),
-            State.DAY: _state(got_day, ask_day),
-            State.PART: _state(got_part, ask_part),
-            State.CONFIRM_TIME: _state(got_time_confirmation, ask_confirm_time),
-            State.DETAILS: _state(got_details, ask_details),
-            State.CONFIRM: _state(got_confirmation, ask_confirm),
+            State.NAME: common.text_step(got_name, ask_name, cancel),
+            State.PHONE: common.text_step(got_phone, ask_phone, cancel),
+            State.ADDRESS: common.text_step(got_address, ask_address, cancel),
+            State.AREA: common.text_step(got_area, ask_area, cancel),
+            State.CATEGORY: common.text_step(got_category, ask_category, cancel),
+            State.WHEN: common.text_step(got_when, ask_when, cancel),
+            State.DAY: common.text_step(got_day, ask_day, cancel),
+            State.PART: common.text_step(got_part, ask_part, cancel),
+            State.CONFIRM_TIME: common.text_step(got_time_confirmation, ask_confirm_time, cancel),
+            State.DETAILS: common.text_step(got_details, ask_details, cancel),
+            State.CONFIRM: common.text_step(got_confirmation, ask_confirm, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_to_menu, _KEY),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

@@ -8,7 +8,7 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 
 from bot.context import BotContext
 from bot.conversations import common
@@ -321,14 +321,6 @@ async def cancel(update: Update, context: BotContext) -> int:
     return await common.end_to_menu(update, context, texts.draft_cancelled())
 
 
-def _state(callback: common.Ask, ask: common.Ask) -> list[Any]:
-    return [
-        *common.cancel_handlers(cancel),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, callback),
-        *common.catch_all(ask),
-    ]
-
-
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The ask-for-help conversation."""
     return ConversationHandler(
@@ -337,14 +329,14 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             CommandHandler(["hjalpmig", "askhelp"], start),
         ],
         states={
-            State.RESUME: _state(got_resume, _ask_resume),
-            State.CATEGORY: _state(got_category, ask_category),
-            State.WHEN: _state(got_when, ask_when),
-            State.DAY: _state(got_day, ask_day),
-            State.PART: _state(got_part, ask_part),
-            State.CONFIRM_TIME: _state(got_time_confirmation, ask_confirm_time),
-            State.DETAILS: _state(got_details, ask_details),
-            State.CONFIRM: _state(got_confirmation, ask_confirm),
+            State.RESUME: common.text_step(got_resume, _ask_resume, cancel),
+            State.CATEGORY: common.text_step(got_category, ask_category, cancel),
+            State.WHEN: common.text_step(got_when, ask_when, cancel),
+            State.DAY: common.text_step(got_day, ask_day, cancel),
+            State.PART: common.text_step(got_part, ask_part, cancel),
+            State.CONFIRM_TIME: common.text_step(got_time_confirmation, ask_confirm_time, cancel),
+            State.DETAILS: common.text_step(got_details, ask_details, cancel),
+            State.CONFIRM: common.text_step(got_confirmation, ask_confirm, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_here),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],
