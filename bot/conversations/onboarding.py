@@ -24,7 +24,8 @@ from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
 from bot.ui.labels import extra_code_of, label
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+# A phone number as people type it (also used when a coordinator asks for someone else).
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
 
 NAME = "onboarding"
@@ -291,7 +292,7 @@ async def got_phone(update: Update, context: BotContext) -> int:
     text = await common.read_text(update, context, 40)
     if text is None:
         return await ask_phone(update, context)
-    if not _PHONE.match(text):
+    if not PHONE.match(text):
         await message.reply_text(texts.phone_not_understood())
         return await ask_phone(update, context)
     _answers(context)["phone"] = text

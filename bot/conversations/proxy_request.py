@@ -16,8 +16,8 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 
 from bot.context import BotContext
 from bot.conversations import common
-from bot.conversations.onboarding import _PHONE
-from bot.conversations.request_help import _next_days
+from bot.conversations.onboarding import PHONE
+from bot.conversations.request_help import next_days
 from bot.handlers.tasks import alert_if_nobody, send_offers
 from bot.services import assignments, people, when
 from bot.services.errors import NotAllowed, NotFound, TimePassed
@@ -109,7 +109,7 @@ async def ask_when(update: Update, context: BotContext) -> int:
 
 async def ask_day(update: Update, context: BotContext) -> int:
     """Offer the coming seven days."""
-    days = list(_next_days(context).values())
+    days = list(next_days(context).values())
     return await _ask(update, context, State.DAY, texts.ask_day(), keyboards.days(days))
 
 
@@ -172,7 +172,7 @@ async def got_phone(update: Update, context: BotContext) -> int:
     phone = await common.read_text(update, context, 40)
     if phone is None:
         return await ask_phone(update, context)
-    if not _PHONE.match(phone):
+    if not PHONE.match(phone):
         await update.effective_message.reply_text(texts.proxy_phone_not_understood())
         return await ask_phone(update, context)
     _answers(context)["phone"] = phone
@@ -271,7 +271,7 @@ async def got_day(update: Update, context: BotContext) -> int:
     """Store a day picked from the list (or typed)."""
     if common.pressed(update.effective_message, "back"):
         return await ask_when(update, context)
-    code = extra_code_of(update.effective_message.text, _next_days(context))
+    code = extra_code_of(update.effective_message.text, next_days(context))
     if code is None:
         return await _typed(update, context, ask_day)
     _answers(context)["when_day"] = code

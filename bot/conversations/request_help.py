@@ -70,7 +70,7 @@ async def ask_when(update: Update, context: BotContext) -> int:
     return State.WHEN
 
 
-def _next_days(context: BotContext) -> dict[str, str]:
+def next_days(context: BotContext) -> dict[str, str]:
     today = context.now().astimezone(context.tz).date()
     days = [today + timedelta(days=i) for i in range(7)]
     return {d.isoformat(): format_day_short(d) for d in days}
@@ -79,7 +79,7 @@ def _next_days(context: BotContext) -> dict[str, str]:
 async def ask_day(update: Update, context: BotContext) -> int:
     """Offer the coming seven days."""
     await _save(update, context, State.DAY)
-    await _reply(update, texts.ask_day(), keyboards.days(list(_next_days(context).values())))
+    await _reply(update, texts.ask_day(), keyboards.days(list(next_days(context).values())))
     return State.DAY
 
 
@@ -233,7 +233,7 @@ async def got_day(update: Update, context: BotContext) -> int:
     """Store a day picked from the list (or typed)."""
     if common.pressed(update.effective_message, "back"):
         return await ask_when(update, context)
-    code = extra_code_of(update.effective_message.text, _next_days(context))
+    code = extra_code_of(update.effective_message.text, next_days(context))
     if code is None:
         return await _typed_time(update, context, ask_day)
     await _save(update, context, State.DAY, when_day=code)

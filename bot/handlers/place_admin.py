@@ -17,12 +17,12 @@ from bot.handlers.buttons import Refused, act
 from bot.services import place_admin
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.place_admin import PlaceCard, PlacePage
-from bot.ui import admin_keyboards, texts
+from bot.ui import admin_keyboards, callbacks, texts
 
 
 def pattern(action: str, ids: int = 1) -> str:
     """Our buttons with exactly ``ids`` numbers; anything else gets the stale-button answer."""
-    return rf"^pa:{action}" + ":[0-9]{1,12}" * ids + "$"
+    return callbacks.pattern("pa", action, ids=ids)
 
 
 async def send_list(update: Update, page: PlacePage) -> None:
