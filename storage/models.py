@@ -66,6 +66,8 @@ class Person(Base):
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     # The person asked not to get meeting-place reminders.
     reminders_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The person wants the bot's answers in a conversation read aloud as a voice note too.
+    read_aloud: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # Coordinators and volunteers belong to an organisation (a coordinator vets only its own).
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
@@ -243,6 +245,8 @@ class PersistedState(Base):
     namespace: Mapped[str] = mapped_column(String(48), primary_key=True)
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+    # When the state was last written: a conversation's timeout is re-armed from it on start.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEntry(Base):
@@ -321,3 +325,35 @@ class Delivery(Base):
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OutboundMessage(Base):
+    """A message to one chat that Telegram did not take yet: kept and retried until it is sent.
+
+    Notifications to other people (a volunteer's new task, a resident's "your request was
+    taken") must not be lost to a passing Bot API failure.
+    """
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        Index(
+            "ix_outbound_pending",
+            "next_attempt_at",
+            "id",
+            sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # The reply markup as Telegram JSON, or None.
+    markup: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(String(80))
