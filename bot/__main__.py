@@ -1,4 +1,4 @@
-"""Command line: ``hjalpsam run | db upgrade | admin … | import FILE | demo-data``.
+"""Command line: ``hjalpsam run | db upgrade | admin … | import FILE | demo-data | transcribe``.
 
 Settings are read here, once, and passed down.
 """
@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
     report.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
     report.add_argument("--out", type=Path, default=Path("report"))
+    transcribe = commands.add_parser("transcribe", help="print what the bot hears in FILE")
+    transcribe.add_argument("file", type=Path, help="a voice note: OGG/Opus, WAV or MP3")
+    transcribe.add_argument(
+        "--parse", action="store_true", help="print JSON: the text, category and time heard"
+    )
+    transcribe.add_argument("--language", choices=["sv", "en"], default="sv")
     return parser
 
 
@@ -165,6 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Catalogs(settings.default_locale).activate(settings.default_locale)
     if args.command == "run":
         return _run(settings)
+    if args.command == "transcribe":
+        from bot.voice_cli import transcribe_file
+
+        return transcribe_file(settings, args.file, args.language, args.parse)
     _upgrade(settings)
     if args.command == "db":
         print(texts.cli_database_ready())

@@ -16,7 +16,17 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import escalation, outbox, ratelimit, retention, scheduler, setup, web
+from bot import (
+    escalation,
+    outbound,
+    outbox,
+    ratelimit,
+    retention,
+    scheduler,
+    setup,
+    timeouts,
+    web,
+)
 from bot.context import BotContext, BotData
 from bot.conversations import (
     add_area,
@@ -41,19 +51,26 @@ from bot.handlers import (
     menu,
     place_admin,
     places,
+    preferences,
     privacy,
     reminders,
     reports,
     requests,
     tasks,
 )
+from bot.handlers import voice as voice_notes
 from bot.i18n import Catalogs
+from bot.listening import Listener
 from bot.metrics import CountingRequest, Metrics
 from bot.notifier import Notifier
 from bot.persistence import SqlPersistence
+from bot.retrying import RetryingRequest
 from bot.services.flood import FloodGuard
 from bot.services.reminders import ReminderPolicy
 from bot.settings import Settings
+from bot.voice.read_aloud import ReadAloud, ReadAloudBot
+from bot.voice.stt import Transcriber
+from bot.voice.tts import Speaker
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -66,6 +83,8 @@ BEGIN, LOCALE, FLOOD, GATE, AFTER, DONE = -4, -3, -2, -1, 100, 101
 # Periodic jobs besides the reminders; each polls its own rows in the database.
 JOBS: tuple[scheduler.Job, ...] = (
     scheduler.Job("broadcasts", outbox.send_due, lambda s: 1.0),
+    # Notifications Telegram did not take at once (bot/notifier.py).
+    scheduler.Job("outbound", outbound.send_due, lambda s: outbound.INTERVAL),
     scheduler.Job("escalations", escalation.check_due, lambda s: 60.0),
     # Idempotent, so "nightly" is simply: every six hours.
     scheduler.Job("retention", retention.purge_old, lambda s: 6 * 3600.0),
@@ -74,6 +93,8 @@ JOBS: tuple[scheduler.Job, ...] = (
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await setup.announce(app)
+    # Conversations stored before a restart (loaded by initialize()) time out again.
+    await timeouts.rearm(app)
     await scheduler.start(app, JOBS)
     settings: Settings = app.bot_data.settings
     if settings.http_port and not settings.webhook_url:
@@ -87,6 +108,7 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     if app.bot_data.web is not None:
         await app.bot_data.web.cleanup()
     await scheduler.stop(app)
+    await app.bot_data.listener.close()
     await app.bot_data.engine.dispose()
 
 
@@ -108,25 +130,33 @@ def build_application(
 
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_token.get_secret_value())
-        .base_url(settings.telegram_api_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .persistence(SqlPersistence(uow))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if settings.telegram_file_url:
-        builder = builder.base_file_url(settings.telegram_file_url)
-    limiter = ratelimit.build(settings)
-    if limiter is not None:
-        # One limiter for all outgoing traffic; it honours RetryAfter, too.
-        builder = builder.rate_limiter(limiter)
     metrics = Metrics()
     # Every Bot API call goes through one counting wrapper (messages sent, 429s).
-    sender = CountingRequest(request or HTTPXRequest(connection_pool_size=256), metrics)
-    builder = builder.request(sender)
-    if request is not None:
-        builder = builder.get_updates_request(get_updates_request or request)
+    # 5xx answers, timeouts and network errors are tried again a few times (429 is the
+    # limiter's); a notification that still fails is queued by the notifier.
+    retrying = RetryingRequest(
+        request or HTTPXRequest(connection_pool_size=256), on_retry=metrics.retries.inc
+    )
+    sender = CountingRequest(retrying, metrics)
+    # Our ExtBot: after a text, the same as a voice note for those who asked for it.
+    read_aloud = ReadAloud(Speaker(settings))
+    bot = ReadAloudBot(
+        settings.telegram_token.get_secret_value(),
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url or "https://api.telegram.org/file/bot",
+        request=sender,
+        # Long polling has a connection of its own (as PTB's builder would make it).
+        get_updates_request=get_updates_request or request or HTTPXRequest(connection_pool_size=1),
+        # One limiter for all outgoing traffic (None in tests); it honours RetryAfter, too.
+        rate_limiter=ratelimit.build(settings),
+        read_aloud=read_aloud,
+    )
+    builder = builder.bot(bot)
     if settings.webhook_url:
         # Updates come in through bot/web.py, not by polling.
         builder = builder.updater(None)
@@ -139,6 +169,7 @@ def build_application(
     data.catalogs = catalogs
     data.tz = ZoneInfo(settings.timezone)
     data.metrics = metrics
+    data.read_aloud = read_aloud
     data.flood = FloodGuard(
         settings.flood_messages, settings.flood_seconds, settings.flood_quiet_seconds
     )
@@ -146,8 +177,15 @@ def build_application(
         settings.reminder_evening_at, settings.reminder_hours_before
     )
     data.notifier = Notifier(
-        app.bot, catalogs, uow, forget=lambda chat_id: data.locales.pop(chat_id, None)
+        app.bot,
+        catalogs,
+        uow,
+        forget=lambda chat_id: data.locales.pop(chat_id, None),
+        clock=lambda: data.clock(),
     )
+
+    # Voice notes: heard off the event loop by one bounded worker; the model loads lazily.
+    data.listener = Listener(Transcriber(settings), settings.stt_max_seconds)
 
     timeout = settings.conversation_timeout_minutes * 60 or None
     # Before anything: the sender's language; then turn away buttons we never made. (PTB lets
@@ -163,6 +201,7 @@ def build_application(
     requests.register(app)
     coordinator.register(app)
     reminders.register(app)
+    preferences.register(app)
     places.register(app)
     privacy.register(app)
     assign.register(app)
@@ -190,6 +229,8 @@ def build_application(
         ):
             app.add_handler(conversation.build(timeout))
     menu.register(app)
+    # A voice note outside any conversation (a resident may start a request by speaking).
+    voice_notes.register_fallbacks(app)
     # Last in line: whatever nobody else took gets a kind answer.
     menu.register_fallbacks(app)
     # After everything: save conversation states right away.

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from bot.listening import Listener
     from bot.metrics import Metrics
     from bot.notifier import Notifier
     from bot.scheduler import Scheduler
+    from bot.voice.read_aloud import ReadAloud
 
 
 def utc_now() -> datetime:
@@ -39,7 +41,11 @@ class BotData:
     tz: ZoneInfo
     reminder_policy: ReminderPolicy
     flood: FloodGuard
+    # Voice notes: the speech engine and what was heard, until the person confirms it.
+    listener: Listener
     metrics: Metrics
+    # Replies read aloud (a setting per person) and the speech engine behind them.
+    read_aloud: ReadAloud
     # The web server (/healthz, /metrics, the webhook) when one runs.
     web: web.AppRunner | None
     # Started in post_init (only when the bot runs), stopped in post_shutdown.

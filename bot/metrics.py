@@ -39,6 +39,16 @@ class Metrics:
             "Broadcast messages waiting to be sent",
             registry=self.registry,
         )
+        self.outbound_depth = Gauge(
+            "hjalpsam_outbound_depth",
+            "Notifications Telegram did not take yet, waiting to be sent again",
+            registry=self.registry,
+        )
+        self.retries = Counter(
+            "hjalpsam_telegram_retries_total",
+            "Bot API calls tried again after a 5xx, a timeout or a network error",
+            registry=self.registry,
+        )
         self.reminder_lag = Gauge(
             "hjalpsam_reminder_lag_seconds",
             "How overdue the oldest unsent reminder is",

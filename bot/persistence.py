@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from copy import deepcopy
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -32,6 +34,9 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         self._uow = uow
         self._user_data: dict[int, dict[Any, Any]] | None = None
         self._conversations: dict[str, ConversationDict] = {}
+        self._unsaved: dict[tuple[str, ConversationKey], object | None] = {}
+        # PTB writes several states at once; one at a time keeps the retries in order.
+        self._writing = asyncio.Lock()
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         if self._user_data is None:
@@ -56,31 +61,57 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         self._conversations[name] = dict(states)
         return states
 
+    async def conversations_dated(
+        self, name: str
+    ) -> dict[ConversationKey, tuple[object, datetime | None]]:
+        """Each stored state of a conversation and when it was written (None: not recorded).
+
+        Read at start to arm the timeouts again (``bot/timeouts.py``).
+        """
+        async with self._uow() as uow:
+            raw = await uow.states.load_dated(f"conv:{name}")
+        return {tuple(json.loads(k)): (json.loads(v), at) for k, (v, at) in raw.items()}
+
     async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        # PTB hands over a changed state once. One whose write failed (the database was away)
+        # is tried again with the next write, or a finished flow would stay stored and come
+        # back after a restart.
+        async with self._writing:
+            self._unsaved[(name, key)] = new_state
+            for (pending_name, pending_key), state in list(self._unsaved.items()):
+                await self._write_conversation(pending_name, pending_key, state)
+                del self._unsaved[(pending_name, pending_key)]
+
+    async def _write_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         known = self._conversations.setdefault(name, {})
         if known.get(key) == new_state and (new_state is not None or key not in known):
             return
-        if new_state is None:
-            known.pop(key, None)
-        else:
-            known[key] = new_state
         async with self._uow() as uow:
             await uow.states.save(
                 f"conv:{name}",
                 json.dumps(list(key)),
                 None if new_state is None else json.dumps(new_state),
+                # Real time, like PTB's JobQueue that runs the timeouts.
+                at=datetime.now(UTC),
             )
+        # Only once it is stored: the cache tells what the database holds.
+        if new_state is None:
+            known.pop(key, None)
+        else:
+            known[key] = new_state
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
         if self._user_data is None:
             self._user_data = {}
         if self._user_data.get(user_id) == data:
             return
-        self._user_data[user_id] = deepcopy(data)
         async with self._uow() as uow:
             await uow.states.save(_USER, str(user_id), json.dumps(data) if data else None)
+        self._user_data[user_id] = deepcopy(data)
 
     async def drop_user_data(self, user_id: int) -> None:
         if self._user_data is not None:

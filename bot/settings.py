@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,}$")
+
+
+def _default_data_dir() -> Path:
+    """$XDG_DATA_HOME/hjalpsam, or ~/.local/share/hjalpsam."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "hjalpsam"
 
 
 class Settings(BaseSettings):
@@ -25,7 +33,7 @@ class Settings(BaseSettings):
     default_locale: str = "sv"
     timezone: str = "Europe/Stockholm"
     coordinator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
-    conversation_timeout_minutes: int = 30
+    conversation_timeout_minutes: float = 30
     # Webhook mode when set (the public https URL that reaches this process, e.g. through
     # nginx); the secret token is generated at start when not given. The web server also
     # serves /healthz and /metrics; in polling mode only when http_port is set.
@@ -62,6 +70,18 @@ class Settings(BaseSettings):
     details_max_chars: int = 1000
     name_max_chars: int = 60
     address_max_chars: int = 200
+    # Voice (the optional "voice" extra). Files the bot keeps, e.g. the joined speech model.
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    # Any CTranslate2 Whisper folder (e.g. KBLab kb-whisper-small) instead of Whisper base.
+    stt_model_dir: Path | None = None
+    stt_cpu_threads: int = 2
+    # Voice notes waiting or being transcribed at once; one more is turned away as busy.
+    stt_queue: int = 3
+    stt_max_seconds: int = 120
+    # Load the speech model at start instead of on the first voice note.
+    stt_preload: bool = False
+    # A Piper voice (.onnx) for reading texts aloud.
+    tts_piper_voice: Path | None = None
 
     @field_validator("coordinator_ids", mode="before")
     @classmethod

@@ -59,19 +59,21 @@ async def _database_ok(app: App) -> bool:
         return False
 
 
-async def _queues(app: App) -> int | None:
-    """Update the queue gauges; the outbox depth, or None when the database is down."""
+async def _queues(app: App) -> dict[str, int | None]:
+    """Update the queue gauges; the depths, or None when the database is down."""
     data = app.bot_data
     try:
         async with data.uow() as uow:
             depth = await uow.health.outbox_depth()
+            outbound = await uow.health.outbound_depth()
             oldest = await uow.health.oldest_due_reminder(data.clock())
     except Exception:
-        return None
+        return {"outbox_depth": None, "outbound_depth": None}
     data.metrics.outbox_depth.set(depth)
+    data.metrics.outbound_depth.set(outbound)
     lag = (data.clock() - oldest).total_seconds() if oldest is not None else 0.0
     data.metrics.reminder_lag.set(max(0.0, lag))
-    return int(depth)
+    return {"outbox_depth": int(depth), "outbound_depth": int(outbound)}
 
 
 async def _healthz(request: web.Request) -> web.Response:
@@ -83,7 +85,7 @@ async def _healthz(request: web.Request) -> web.Response:
         "database": "ok" if await _database_ok(app) else "error",
         "scheduler": "running" if scheduler is not None and scheduler.running else "stopped",
         "last_update_age_s": None if last is None else round(time.monotonic() - last, 1),
-        "outbox_depth": await _queues(app),
+        **await _queues(app),
     }
     healthy = body["database"] == "ok" and body["scheduler"] == "running"
     return web.Response(

@@ -17,7 +17,7 @@ WRAPPED = re.compile(r'^((?:msgid|msgid_plural|msgstr(?:\[\d+\])?) )""\n(")', re
 def tidy(path: Path) -> bool:
     """Rewrite one catalogue in place; True when it changed."""
     text = path.read_text(encoding="utf-8")
-    header, sep, body = text.partition('\n\n')  # keep the header entry as Babel writes it
+    header, sep, body = text.partition("\n\n")  # keep the header entry as Babel writes it
     new = header + sep + WRAPPED.sub(r"\1\2", body)
     if new != text:
         path.write_text(new, encoding="utf-8")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from storage.models import Delivery
+from storage.models import Delivery, OutboundMessage
 from storage.place_models import Reminder
 from storage.repositories import _Repo
 
@@ -18,6 +18,15 @@ class HealthRepo(_Repo):
         """Broadcast messages still to send."""
         result = await self.session.execute(
             select(func.count()).select_from(Delivery).where(Delivery.status == "pending")
+        )
+        return int(result.scalar_one())
+
+    async def outbound_depth(self) -> int:
+        """Notifications Telegram did not take yet, still to send."""
+        result = await self.session.execute(
+            select(func.count())
+            .select_from(OutboundMessage)
+            .where(OutboundMessage.sent_at.is_(None), OutboundMessage.failed_at.is_(None))
         )
         return int(result.scalar_one())
 

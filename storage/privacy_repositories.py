@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from storage.models import (
     Assignment,
@@ -15,6 +15,7 @@ from storage.models import (
     Draft,
     FollowUp,
     HelpRequest,
+    OutboundMessage,
     PersistedState,
     RequestEvent,
     Role,
@@ -81,6 +82,8 @@ class PrivacyRepo(_Repo):
         await s.execute(delete(Assignment).where(Assignment.volunteer_id == person_id))
         if telegram_id is not None:
             await s.execute(delete(TaskPost).where(TaskPost.chat_id == telegram_id))
+            # Messages to them still waiting for Telegram (and the record of sent ones).
+            await s.execute(delete(OutboundMessage).where(OutboundMessage.chat_id == telegram_id))
             await s.execute(
                 update(AuditEntry)
                 .where(AuditEntry.actor_telegram_id == telegram_id)
@@ -128,5 +131,12 @@ class PrivacyRepo(_Repo):
             .values(note=None)
         )
         await self.session.execute(delete(TaskPost).where(TaskPost.request_id.in_(old)))
+        # Notifications that were delivered or given up on long ago: only the record is left.
+        await self.session.execute(
+            delete(OutboundMessage).where(
+                OutboundMessage.created_at < cutoff,
+                or_(OutboundMessage.sent_at.is_not(None), OutboundMessage.failed_at.is_not(None)),
+            )
+        )
         await self.session.flush()
         return len(ids)

@@ -304,8 +304,19 @@ class StateRepo(_Repo):
         )
         return {k: v for k, v in result.all()}
 
-    async def save(self, namespace: str, key: str, value: str | None) -> None:
-        """Write one value (one upsert statement); None deletes it."""
+    async def load_dated(self, namespace: str) -> dict[str, tuple[str, datetime | None]]:
+        """Each value with when it was last written (None when that was not recorded)."""
+        result = await self.session.execute(
+            select(PersistedState.key, PersistedState.value, PersistedState.updated_at).where(
+                PersistedState.namespace == namespace
+            )
+        )
+        return {k: (v, at) for k, v, at in result.all()}
+
+    async def save(
+        self, namespace: str, key: str, value: str | None, at: datetime | None = None
+    ) -> None:
+        """Write one value (one upsert statement), and when if ``at`` is given; None deletes it."""
         if value is None:
             await self.session.execute(
                 delete(PersistedState).where(
@@ -316,11 +327,13 @@ class StateRepo(_Repo):
         insert = (
             pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         )
-        stmt = insert(PersistedState).values(namespace=namespace, key=key, value=value)
+        stmt = insert(PersistedState).values(
+            namespace=namespace, key=key, value=value, updated_at=at
+        )
         await self.session.execute(
             stmt.on_conflict_do_update(
                 index_elements=[PersistedState.namespace, PersistedState.key],
-                set_={"value": stmt.excluded.value},
+                set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
             )
         )
 

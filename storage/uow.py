@@ -11,6 +11,7 @@ from storage.broadcast_repositories import BroadcastRepo
 from storage.catalogue_repositories import CatalogueRepo
 from storage.escalation_repositories import EscalationRepo
 from storage.health_repositories import HealthRepo
+from storage.outbound_repositories import OutboundRepo
 from storage.place_repositories import PlaceRepo
 from storage.privacy_repositories import PrivacyRepo
 from storage.reminder_repositories import ReminderRepo
@@ -60,6 +61,7 @@ class UnitOfWork:
     reports: ReportRepo
     privacy: PrivacyRepo
     health: HealthRepo
+    outbound: OutboundRepo
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -92,6 +94,7 @@ class UnitOfWork:
         self.reports = ReportRepo(session)
         self.privacy = PrivacyRepo(session)
         self.health = HealthRepo(session)
+        self.outbound = OutboundRepo(session)
         return self
 
     async def __aexit__(

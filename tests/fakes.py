@@ -66,6 +66,8 @@ class RecordingRequest(BaseRequest):
 
     calls: list[Call] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)
+    # Files the bot may download (getFile, then the file URL), by file_id.
+    files: dict[str, bytes] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
 
     async def initialize(self) -> None:
@@ -88,6 +90,12 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            # A file download: the bytes themselves, not JSON.
+            file_id = url.rsplit("/", 1)[-1].split(".")[0]
+            if file_id in self.files:
+                return 200, self.files[file_id]
+            return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = Call(name, params)
@@ -109,6 +117,14 @@ class RecordingRequest(BaseRequest):
             return BOT_USER
         if name == "getUpdates":
             return []
+        if name == "getFile":
+            file_id = str(params.get("file_id"))
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"{file_id}u",
+                "file_size": len(self.files.get(file_id, b"")),
+                "file_path": f"voice/{file_id}.oga",
+            }
         if name in (
             "sendMessage",
             "editMessageText",
@@ -225,16 +241,18 @@ class Updates:
             user_id, photo=[{"file_id": "p1", "file_unique_id": "p1u", "width": 90, "height": 90}]
         )
 
-    def voice(self, user_id: int) -> dict[str, Any]:
-        return self.message(
-            user_id,
-            voice={
-                "file_id": "v1",
-                "file_unique_id": "v1u",
-                "duration": 3,
-                "mime_type": "audio/ogg",
-            },
-        )
+    def voice(
+        self, user_id: int, file_id: str = "v1", duration: int = 3, file_size: int | None = None
+    ) -> dict[str, Any]:
+        note: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": f"{file_id}u",
+            "duration": duration,
+            "mime_type": "audio/ogg",
+        }
+        if file_size is not None:
+            note["file_size"] = file_size
+        return self.message(user_id, voice=note)
 
     def location(self, user_id: int, latitude: float, longitude: float) -> dict[str, Any]:
         return self.message(user_id, location={"latitude": latitude, "longitude": longitude})

@@ -10,6 +10,7 @@ from bot.services import signups
 from storage.models import Base, HelpRequest
 from tests.conftest import NOW, TZ
 from tests.helpers import (
+    COORDINATOR,
     VOLUNTEER,
     claim_data,
     coordinator_with_area,
@@ -117,3 +118,20 @@ async def test_erase_leaves_nothing_and_tells_those_affected(harness):
     # She is a stranger now.
     await h.send(ANNIKA, "/minadata")
     assert h.last(ANNIKA).text == "Hej! Skriv /start för att börja."
+
+
+async def test_erasing_in_the_middle_of_a_flow_ends_it_quietly(harness):
+    """Found by the fuzz test: a coordinator half-way through «Be om hjälp åt någon» erased
+    their data; the flow went on without its answers and broke at the next message."""
+    h = harness
+    await coordinator_with_area(h, "Centrum")
+    await h.send(COORDINATOR, "/atnagon")
+    await h.send(COORDINATOR, "Astrid")
+    assert h.last(COORDINATOR).text.startswith("Vilket telefonnummer har Astrid?")
+    await h.send(COORDINATOR, "/radera")
+    await h.press(COORDINATOR, "me:erase")
+    h.request.clear()
+    await h.feed(h.updates.location(COORDINATOR, 59.3, 18.0))
+    await h.send(COORDINATOR, "070-111 22 33")
+    assert h.texts(COORDINATOR)[-1] == "Hej! Skriv /start för att börja."
+    assert "Något gick fel hos oss" not in " ".join(h.texts(COORDINATOR))

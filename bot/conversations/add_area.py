@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 
 from bot.context import BotContext
 from bot.conversations import common
@@ -70,11 +70,7 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             CommandHandler(["nyttomrade", "addarea"], start),
         ],
         states={
-            State.AREA_NAME: [
-                *common.cancel_handlers(cancel),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, got_name),
-                *common.catch_all(ask_name),
-            ],
+            State.AREA_NAME: common.text_step(got_name, ask_name, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_to_menu),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

@@ -20,7 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.ext import filters as f
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.conversations import common, voice
 from bot.handlers.buttons import REFUSED, act
 from bot.services import broadcasts, people
 from bot.services.broadcasts import MAX_TEXT, Audience
@@ -375,11 +375,18 @@ MESSAGES: dict[State, common.Ask] = {
     State.PREVIEW: got_preview_text,
 }
 
+SPOKEN = frozenset({State.SWEDISH, State.ENGLISH, State.PREVIEW})
+
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     """The broadcast conversation."""
     states: dict[object, common.Handlers] = {
-        state: [*common.cancel_handlers(cancel), MessageHandler(f.ALL & ~f.COMMAND, handler)]
+        state: [
+            *common.cancel_handlers(cancel),
+            # The texts may be spoken: read back, then used as if typed.
+            *(voice.handlers(handler, ASKS[state]) if state in SPOKEN else []),
+            MessageHandler(f.ALL & ~f.COMMAND, handler),
+        ]
         for state, handler in MESSAGES.items()
     }
     states[ConversationHandler.TIMEOUT] = common.timeout_handlers(texts.paused_to_menu)

@@ -17,7 +17,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot import timeouts
 from bot.context import BotContext
+from bot.conversations import voice
 from bot.services import people
 from bot.services.views import PersonView
 from bot.ui import keyboards, texts
@@ -129,11 +131,13 @@ async def old_button(update: Update, context: BotContext) -> None:
 
 
 def text_step(answer: Ask, ask: Ask, on_cancel: Ask) -> Handlers:
-    """The handlers of a step that waits for typed text: Cancel, the answer, then the catch-all
-    that explains kindly and asks ``ask`` again."""
+    """The handlers of a step that waits for typed text: Cancel, the answer, a voice note
+    (read back, then answered as if typed), then the catch-all that explains kindly and asks
+    ``ask`` again."""
     return [
         *cancel_handlers(on_cancel),
         MessageHandler(filters.TEXT & ~filters.COMMAND, answer),
+        *voice.handlers(answer, ask),
         *catch_all(ask),
     ]
 
@@ -159,8 +163,9 @@ async def leave(update: Update, context: BotContext) -> int:
 
 
 def leave_handlers() -> Handlers:
-    """/start and /meny leave the conversation for the menu."""
-    return [CommandHandler(["start", "meny", "menu"], leave)]
+    """/start and /meny leave the conversation for the menu. After a restart, the timeout is
+    armed again through the last one (see bot/timeouts.py); no real update matches it."""
+    return [CommandHandler(["start", "meny", "menu"], leave), timeouts.resume_handler()]
 
 
 def timeout_handlers(say: Callable[[], str], forget: str | None = None) -> Handlers:

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.conversations import common, voice
 from bot.handlers.places import send_page
 from bot.services import places
 from bot.services.places import Search
@@ -160,15 +160,13 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             State.WAY: [
                 *common.cancel_handlers(cancel),
                 MessageHandler(filters.LOCATION, got_location),
+                # "Idag", "nära mig", "i mitt område" may be spoken, like any typed choice.
+                *voice.handlers(got_way, ask_way),
                 MessageHandler(NOT_A_LOCATION, not_a_location),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, got_way),
                 *common.catch_all(ask_way),
             ],
-            State.KIND: [
-                *common.cancel_handlers(cancel),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, got_kind),
-                *common.catch_all(ask_kind),
-            ],
+            State.KIND: common.text_step(got_kind, ask_kind, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_to_menu),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot.context import BotContext
 from bot.conversations import common
@@ -84,11 +84,7 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(scored, pattern=pattern("fu"))],
         states={
-            State.COMMENT: [
-                *common.cancel_handlers(cancel),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, got_comment),
-                *common.catch_all(ask_comment),
-            ],
+            State.COMMENT: common.text_step(got_comment, ask_comment, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(
                 texts.paused_to_menu, forget=_KEY
             ),

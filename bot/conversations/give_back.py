@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot.context import BotContext
 from bot.conversations import common
@@ -83,11 +83,7 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(start, pattern=pattern("task", "back"))],
         states={
-            State.REASON: [
-                *common.cancel_handlers(cancel),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
-                *common.catch_all(ask_reason),
-            ],
+            State.REASON: common.text_step(got_reason, ask_reason, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(
                 texts.paused_to_menu, forget=_KEY
             ),

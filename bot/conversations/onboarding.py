@@ -16,8 +16,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot import timeouts
 from bot.context import BotContext
-from bot.conversations import common
+from bot.conversations import common, voice
 from bot.services import organisations, people
 from bot.services.views import CATEGORIES, AreaView
 from bot.ui import keyboards, texts
@@ -468,12 +469,14 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
                 *common.cancel_handlers(cancel),
                 CallbackQueryHandler(toggled, pattern=pattern("ob")),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
+                *voice.handlers(select_text, ask_volunteer_areas),
                 *common.catch_all(ask_volunteer_areas),
             ],
             State.V_SKILLS: [
                 *common.cancel_handlers(cancel),
                 CallbackQueryHandler(toggled, pattern=pattern("ob")),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, select_text),
+                *voice.handlers(select_text, ask_volunteer_skills),
                 *common.catch_all(ask_volunteer_skills),
             ],
             State.V_ORGANISATION: common.text_step(got_organisation, ask_organisation, cancel),
@@ -484,6 +487,9 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
         fallbacks=[
             CommandHandler("start", start),
             *common.cancel_handlers(cancel),
+            # After a restart its timeout is armed again (it also forgets an address given
+            # without consent).
+            timeouts.resume_handler(),
         ],
         name=NAME,
         persistent=True,

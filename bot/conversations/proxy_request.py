@@ -17,9 +17,9 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 from bot.context import BotContext
 from bot.conversations import common
 from bot.conversations.onboarding import PHONE
-from bot.conversations.request_help import next_days
+from bot.conversations.request_questions import next_days
 from bot.handlers.tasks import alert_if_nobody, send_offers
-from bot.services import assignments, people, when
+from bot.services import assignments, people, said_time, when
 from bot.services.errors import NotAllowed, NotFound, TimePassed
 from bot.services.views import CATEGORIES, AreaView, When
 from bot.ui import keyboards, texts
@@ -238,7 +238,8 @@ async def _typed(update: Update, context: BotContext, ask: common.Ask) -> int:
     if text is None:
         return await ask(update, context)
     locale = context.data.catalogs.normalise(context.data.locales.get(update.effective_user.id))
-    parsed = when.parse(text, context.now(), context.tz, locale)
+    # "klockan tio", "halv tre" (spoken, or typed so) are understood too.
+    parsed = said_time.understand(text, context.now(), context.tz, locale)
     if parsed is None:
         await update.effective_message.reply_text(texts.time_not_understood())
         return await ask(update, context)

@@ -4,133 +4,44 @@ so a restart or a timeout never loses it."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from enum import IntEnum
-from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+)
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.conversations.request_questions import (
+    ASK,
+    NAME,
+    State,
+    ask_category,
+    ask_confirm,
+    ask_confirm_time,
+    ask_day,
+    ask_details,
+    ask_guess_category,
+    ask_part,
+    ask_when,
+    draft_of,
+    next_days,
+    reply,
+    save,
+)
+from bot.handlers import voice
 from bot.handlers.tasks import offer_request
-from bot.i18n import format_day_short
-from bot.services import drafts, when
+from bot.services import drafts, heard, said_time, when
 from bot.services.errors import NotRegistered, TimePassed
 from bot.services.views import CATEGORIES, DraftView, When
 from bot.ui import keyboards, texts
+from bot.ui.callbacks import pattern
 from bot.ui.labels import LabelFilter, extra_code_of
 
-NAME = "request_help"
-
-
-class State(IntEnum):
-    RESUME = 0
-    CATEGORY = 1
-    WHEN = 2
-    DAY = 3
-    PART = 4
-    CONFIRM_TIME = 5
-    DETAILS = 6
-    CONFIRM = 7
-
-
-async def _save(update: Update, context: BotContext, state: State, **fields: Any) -> DraftView:
-    """Store the draft at this step, and the step itself, before anything is sent."""
-    async with context.uow() as uow:
-        draft = await drafts.save(
-            uow, update.effective_user.id, step=state.name.lower(), now=context.now(), **fields
-        )
-    await common.checkpoint(update, context, NAME, state)
-    return draft
-
-
-async def _draft(update: Update, context: BotContext) -> DraftView | None:
-    async with context.uow() as uow:
-        return await drafts.get(uow, update.effective_user.id)
-
-
-async def _reply(update: Update, text: str, markup: Any) -> None:
-    await update.effective_message.reply_text(text, reply_markup=markup)
-
-
-# --- Questions -----------------------------------------------------------------------------
-
-
-async def ask_category(update: Update, context: BotContext) -> int:
-    """Ask what kind of help is needed."""
-    await _save(update, context, State.CATEGORY)
-    await _reply(update, texts.ask_category(), keyboards.categories())
-    return State.CATEGORY
-
-
-async def ask_when(update: Update, context: BotContext) -> int:
-    """Ask when the help is needed."""
-    await _save(update, context, State.WHEN)
-    await _reply(update, texts.ask_when(), keyboards.when())
-    return State.WHEN
-
-
-def next_days(context: BotContext) -> dict[str, str]:
-    today = context.now().astimezone(context.tz).date()
-    days = [today + timedelta(days=i) for i in range(7)]
-    return {d.isoformat(): format_day_short(d) for d in days}
-
-
-async def ask_day(update: Update, context: BotContext) -> int:
-    """Offer the coming seven days."""
-    await _save(update, context, State.DAY)
-    await _reply(update, texts.ask_day(), keyboards.days(list(next_days(context).values())))
-    return State.DAY
-
-
-async def ask_part(update: Update, context: BotContext) -> int:
-    """Ask for the time of day on the chosen day."""
-    draft = await _save(update, context, State.PART)
-    day_text = texts.day(date.fromisoformat(draft.when_day)) if draft.when_day else ""
-    await _reply(update, texts.ask_part(day_text.capitalize()), keyboards.parts())
-    return State.PART
-
-
-async def ask_confirm_time(update: Update, context: BotContext) -> int:
-    """Read a typed time back for confirmation."""
-    draft = await _save(update, context, State.CONFIRM_TIME)
-    await _reply(
-        update, texts.confirm_time(texts.when(draft.when, context.tz)), keyboards.yes_retype()
-    )
-    return State.CONFIRM_TIME
-
-
-async def ask_details(update: Update, context: BotContext) -> int:
-    """Offer to add a few words."""
-    await _save(update, context, State.DETAILS)
-    await _reply(update, texts.ask_details(), keyboards.with_skip())
-    return State.DETAILS
-
-
-async def ask_confirm(update: Update, context: BotContext) -> int:
-    """Show the summary, with the emergency note, and ask to send."""
-    draft = await _save(update, context, State.CONFIRM)
-    found = await common.person(update, context)
-    area = found.area.name if found and found.area else ""
-    await _reply(
-        update,
-        texts.summary(
-            draft.category or "other", texts.when(draft.when, context.tz), draft.details, area
-        ),
-        keyboards.send(),
-    )
-    return State.CONFIRM
-
-
-ASK: dict[str, common.Ask] = {
-    "category": ask_category,
-    "when": ask_when,
-    "day": ask_day,
-    "part": ask_part,
-    "confirm_time": ask_confirm_time,
-    "details": ask_details,
-    "confirm": ask_confirm,
-}
+__all__ = ["NAME", "State", "build", "next_days"]
 
 
 # --- Answers -------------------------------------------------------------------------------
@@ -142,9 +53,9 @@ async def start(update: Update, context: BotContext) -> int:
     if found is None or "resident" not in found.roles:
         await common.show_menu(update, context)
         return common.END
-    draft = await _draft(update, context)
+    draft = await draft_of(update, context)
     if draft is not None and (draft.category or draft.step != "category"):
-        await _reply(update, texts.resume_draft(draft.category), keyboards.resume())
+        await reply(update, texts.resume_draft(draft.category), keyboards.resume())
         return State.RESUME
     return await ask_category(update, context)
 
@@ -156,7 +67,7 @@ async def got_resume(update: Update, context: BotContext) -> int:
         async with context.uow() as uow:
             await drafts.discard(uow, update.effective_user.id)
         return await ask_category(update, context)
-    draft = await _draft(update, context)
+    draft = await draft_of(update, context)
     if choice is None or draft is None:
         return await common.reprompt(_ask_resume)(update, context)
     if not drafts.time_still_good(draft, context.now(), context.tz):
@@ -166,8 +77,8 @@ async def got_resume(update: Update, context: BotContext) -> int:
 
 
 async def _ask_resume(update: Update, context: BotContext) -> int:
-    draft = await _draft(update, context)
-    await _reply(update, texts.resume_draft(draft.category if draft else None), keyboards.resume())
+    draft = await draft_of(update, context)
+    await reply(update, texts.resume_draft(draft.category if draft else None), keyboards.resume())
     return State.RESUME
 
 
@@ -180,7 +91,16 @@ async def got_category(update: Update, context: BotContext) -> int:
         return common.END
     if choice is None:
         return await common.reprompt(ask_category)(update, context)
-    await _save(update, context, State.CATEGORY, category=choice.removeprefix("cat."))
+    draft = await save(update, context, State.CATEGORY, category=choice.removeprefix("cat."))
+    return await _time_next(update, context, draft)
+
+
+async def _time_next(update: Update, context: BotContext, draft: DraftView) -> int:
+    """After the kind of help: read back a time already heard, or ask for one."""
+    if draft.when is not None and draft.when.precision != "none":
+        return await ask_confirm_time(update, context)
+    if draft.when_day:
+        return await ask_part(update, context)
     return await ask_when(update, context)
 
 
@@ -194,12 +114,12 @@ async def got_when(update: Update, context: BotContext) -> int:
         return await ask_category(update, context)
     if choice in ("when.today", "when.tomorrow"):
         day = today + timedelta(days=0 if choice == "when.today" else 1)
-        await _save(update, context, State.WHEN, when_day=day.isoformat())
+        await save(update, context, State.WHEN, when_day=day.isoformat())
         return await ask_part(update, context)
     if choice == "when.pick":
         return await ask_day(update, context)
     if choice == "when.none":
-        await _save(update, context, State.WHEN, when=When(None, "none"), when_day=None)
+        await save(update, context, State.WHEN, when=When(None, "none"), when_day=None)
         return await ask_details(update, context)
     return await _typed_time(update, context, ask_when)
 
@@ -209,12 +129,13 @@ async def _typed_time(update: Update, context: BotContext, ask: common.Ask) -> i
     if text is None:
         return await ask(update, context)
     locale = context.data.catalogs.normalise(context.data.locales.get(update.effective_user.id))
-    parsed = when.parse(text, context.now(), context.tz, locale)
+    # "klockan tio", "halv tre" (spoken, or typed so) are understood too.
+    parsed = said_time.understand(text, context.now(), context.tz, locale)
     if parsed is None:
         await update.effective_message.reply_text(texts.time_not_understood())
         return await ask(update, context)
     if parsed.clock is None and parsed.part is None:
-        await _save(update, context, State.WHEN, when_day=parsed.day.isoformat())
+        await save(update, context, State.WHEN, when_day=parsed.day.isoformat())
         return await ask_part(update, context)
     return await _use_when(update, context, when.to_when(parsed, context.tz), ask, confirm=True)
 
@@ -225,7 +146,7 @@ async def _use_when(
     if not when.is_usable(value, context.now()):
         await update.effective_message.reply_text(texts.time_in_past())
         return await ask(update, context)
-    await _save(update, context, State.WHEN, when=value)
+    await save(update, context, State.WHEN, when=value)
     return await (ask_confirm_time if confirm else ask_details)(update, context)
 
 
@@ -236,7 +157,7 @@ async def got_day(update: Update, context: BotContext) -> int:
     code = extra_code_of(update.effective_message.text, next_days(context))
     if code is None:
         return await _typed_time(update, context, ask_day)
-    await _save(update, context, State.DAY, when_day=code)
+    await save(update, context, State.DAY, when_day=code)
     return await ask_part(update, context)
 
 
@@ -248,7 +169,7 @@ async def got_part(update: Update, context: BotContext) -> int:
     )
     if choice == "back":
         return await ask_when(update, context)
-    draft = await _draft(update, context)
+    draft = await draft_of(update, context)
     if draft is None or draft.when_day is None:
         return await ask_when(update, context)
     day = date.fromisoformat(draft.when_day)
@@ -275,7 +196,9 @@ async def got_time_confirmation(update: Update, context: BotContext) -> int:
     """Go on when the time read back is right; ask again when it is not."""
     choice = common.pressed(update.effective_message, "yes", "retype", "back", "no")
     if choice == "yes":
-        return await ask_details(update, context)
+        draft = await draft_of(update, context)
+        # Words already given (a request spoken from the menu) are not asked for again.
+        return await (ask_confirm if draft and draft.details else ask_details)(update, context)
     if choice in ("retype", "back", "no"):
         return await ask_when(update, context)
     return await common.reprompt(ask_confirm_time)(update, context)
@@ -287,12 +210,12 @@ async def got_details(update: Update, context: BotContext) -> int:
     if choice == "back":
         return await ask_when(update, context)
     if choice == "skip":
-        await _save(update, context, State.DETAILS, details=None)
+        await save(update, context, State.DETAILS, details=None)
         return await ask_confirm(update, context)
     text = await common.read_text(update, context, context.data.settings.details_max_chars)
     if text is None:
         return await ask_details(update, context)
-    await _save(update, context, State.DETAILS, details=text)
+    await save(update, context, State.DETAILS, details=text)
     return await ask_confirm(update, context)
 
 
@@ -311,6 +234,69 @@ async def got_confirmation(update: Update, context: BotContext) -> int:
     return common.END
 
 
+# --- A request spoken at the main menu ----------------------------------------------------
+
+
+async def start_by_voice(update: Update, context: BotContext) -> int:
+    """«Ja» under a note spoken at the menu: keep the words, then confirm each guess."""
+    found = await common.person(update, context)
+    if found is None or "resident" not in found.roles:
+        await update.callback_query.answer(texts.old_button(), show_alert=True)
+        return common.END
+    text = await voice.take(update, context, voice.AT_MENU)
+    if text is None:
+        return common.END
+    guess = heard.suggest(text, context.now(), context.tz, voice.language(update, context))
+    day, value = _heard_time(guess.when, context)
+    async with context.uow() as uow:
+        # A new request in the person's own words; an older unsent draft gives way to it.
+        await drafts.discard(uow, update.effective_user.id)
+    limit = context.data.settings.details_max_chars
+    await save(
+        update,
+        context,
+        State.GUESS_CATEGORY,
+        category=guess.category,
+        when_day=day,
+        when=value,
+        details=text[:limit],
+    )
+    if guess.category is None:
+        return await ask_category(update, context)
+    return await ask_guess_category(update, context)
+
+
+def _heard_time(parsed: when.Parsed | None, context: BotContext) -> tuple[str | None, When | None]:
+    """A heard time as the draft keeps it: a day only, or a time; nothing when it is over."""
+    if parsed is None:
+        return None, None
+    if parsed.clock is None and parsed.part is None:
+        return parsed.day.isoformat(), None
+    value = when.to_when(parsed, context.tz)
+    if not when.is_usable(value, context.now()):
+        return None, None
+    return parsed.day.isoformat(), value
+
+
+async def start_typing(update: Update, context: BotContext) -> int:
+    """«Skriv i stället» under a note spoken at the menu: the usual questions."""
+    if await voice.take(update, context, voice.AT_MENU) is None:
+        return common.END
+    return await start(update, context)
+
+
+async def got_guess_category(update: Update, context: BotContext) -> int:
+    """Keep the kind of help heard, or let the person choose it."""
+    choice = common.pressed(update.effective_message, "yes", "choose", "no", "back")
+    if choice == "yes":
+        draft = await draft_of(update, context)
+        if draft is not None and draft.category:
+            return await _time_next(update, context, draft)
+    if choice is None:
+        return await common.reprompt(ask_guess_category)(update, context)
+    return await ask_category(update, context)
+
+
 async def cancel(update: Update, context: BotContext) -> int:
     """Throw the draft away and go back to the menu."""
     try:
@@ -327,6 +313,9 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
         entry_points=[
             MessageHandler(LabelFilter("menu.ask"), start),
             CommandHandler(["hjalpmig", "askhelp"], start),
+            # A note spoken at the main menu, read back: «Ja» or «Skriv i stället».
+            CallbackQueryHandler(start_by_voice, pattern=pattern("vf", "yes", ids=1)),
+            CallbackQueryHandler(start_typing, pattern=pattern("vf", "type", ids=1)),
         ],
         states={
             State.RESUME: common.text_step(got_resume, _ask_resume, cancel),
@@ -337,6 +326,7 @@ def build(timeout_s: float | None) -> ConversationHandler[BotContext]:
             State.CONFIRM_TIME: common.text_step(got_time_confirmation, ask_confirm_time, cancel),
             State.DETAILS: common.text_step(got_details, ask_details, cancel),
             State.CONFIRM: common.text_step(got_confirmation, ask_confirm, cancel),
+            State.GUESS_CATEGORY: common.text_step(got_guess_category, ask_guess_category, cancel),
             ConversationHandler.TIMEOUT: common.timeout_handlers(texts.paused_here),
         },
         fallbacks=[*common.cancel_handlers(cancel), *common.leave_handlers()],

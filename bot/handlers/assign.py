@@ -79,11 +79,11 @@ async def ask(update: Update, context: BotContext) -> None:
     if isinstance(found, Refused):
         return
     req, name, tz = found.request, found.volunteer.first_name, context.tz
-    sent = await context.data.notifier.send(
+    sent = await context.data.notifier.deliver(
         found.volunteer,
         lambda: (texts.ask_volunteer(req, tz), escalation_keyboards.ask_volunteer(found.id)),
     )
-    if sent is None:
+    if not sent.arrives:  # blocked us (a question queued for later still reaches them)
         await update.callback_query.answer(texts.could_not_reach(name), show_alert=True)
         return
     await update.callback_query.answer()

@@ -34,6 +34,7 @@ async def set_locale(update: Update, context: BotContext) -> None:
     user = update.effective_user
     data = context.data
     chat = update.effective_chat
+    data.read_aloud.begin(None)
     if chat is not None and chat.type != "private" and not _allowed_in_group(update):
         raise ApplicationHandlerStop
     if user is None:
@@ -43,6 +44,8 @@ async def set_locale(update: Update, context: BotContext) -> None:
     if locale is None:
         async with context.uow() as uow:
             locale = await people.seen(uow, user.id)
+            reads = await people.reads_aloud(uow, user.id)
+        data.read_aloud.remember(user.id, reads)
         if locale is None:
             # Someone new: Telegram's language if we have it, else the default (Swedish).
             code = (user.language_code or "").split("-")[0]
@@ -50,6 +53,8 @@ async def set_locale(update: Update, context: BotContext) -> None:
         else:
             data.locales[user.id] = locale
     data.catalogs.activate(locale)
+    # Replies in this person's own chat are read aloud if they asked for it.
+    data.read_aloud.begin(chat.id if chat is not None and chat.type == "private" else None)
 
 
 async def refuse_malformed_button(update: Update, context: BotContext) -> None:

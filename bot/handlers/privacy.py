@@ -7,6 +7,7 @@ import json
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import timeouts
 from bot.context import BotContext
 from bot.conversations import common
 from bot.handlers.buttons import Refused, act
@@ -60,6 +61,8 @@ async def erase(update: Update, context: BotContext) -> None:
         return
     user_id = update.effective_user.id
     context.data.locales.pop(user_id, None)
+    # A flow they were in would go on without its answers: end them all.
+    await timeouts.end_all(context.application, user_id)
     context.application.drop_user_data(user_id)
     await query.answer()
     await query.edit_message_text(texts.erased())

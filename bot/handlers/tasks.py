@@ -32,25 +32,32 @@ log = logging.getLogger(__name__)
 async def send_offers(
     context: BotContext, req: RequestView, volunteers: list[Recipient], group_chat_ids: list[int]
 ) -> int:
-    """Offer a task to each matching volunteer and linked group; return how many got it."""
+    """Offer a task to each matching volunteer and linked group; return how many get it.
+
+    An offer Telegram did not take at once is queued and counts: it arrives later. It is not
+    recorded as a post, so it is not edited when the task is taken (pressing it then says so).
+    """
     posts: list[PostRef] = []
+    queued = 0
     tz = context.tz
     for volunteer in volunteers:
-        sent = await context.data.notifier.send(
+        outcome = await context.data.notifier.deliver(
             volunteer, lambda: (texts.task_card(req, tz), keyboards.task_offer(req.id))
         )
-        if sent is not None:
-            posts.append(PostRef(sent.chat_id, sent.message_id))
+        if outcome.message is not None:
+            posts.append(PostRef(outcome.message.chat_id, outcome.message.message_id))
+        queued += outcome.queued
     for chat_id in group_chat_ids:
         with context.data.catalogs.use(context.data.settings.default_locale):
             text, markup = texts.task_card(req, tz), keyboards.task_offer(req.id)
-        sent = await context.data.notifier.send_to_chat(chat_id, text, markup)
-        if sent is not None:
-            posts.append(PostRef(sent.chat_id, sent.message_id))
+        outcome = await context.data.notifier.deliver_to_chat(chat_id, text, markup)
+        if outcome.message is not None:
+            posts.append(PostRef(outcome.message.chat_id, outcome.message.message_id))
+        queued += outcome.queued
     if posts:
         async with context.uow() as uow:
             await requests.record_posts(uow, req.id, posts)
-    return len(posts)
+    return len(posts) + queued
 
 
 async def offer_request(update: Update, context: BotContext) -> None:
@@ -136,16 +143,17 @@ async def announce_claim(update: Update, context: BotContext, result: ClaimResul
     cannot get them –, the other task messages updated, the resident (or who asked) told."""
     req, notifier, tz = result.request, context.data.notifier, context.tz
     # The contact details go only in this private message, never in a group or a list.
-    delivered = await notifier.send(
+    delivered = await notifier.deliver(
         result.volunteer,
         lambda: (
             texts.claimed_for_volunteer(req, result.contact, tz),
             keyboards.task_held(req.id),
         ),
     )
-    if delivered is None:
+    if not delivered.arrives:
         # They pressed in a group but have no private chat with us: undo, so that the
-        # resident is never told someone is coming who does not know where to go.
+        # resident is never told someone is coming who does not know where to go. (Queued
+        # details arrive later: the claim stands.)
         async with context.uow() as uow:
             await requests.release(uow, update.effective_user.id, req.id, context.now())
         await update.callback_query.answer(texts.open_private_chat_first(), show_alert=True)

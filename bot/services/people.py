@@ -112,6 +112,12 @@ async def seen(uow: UnitOfWork, telegram_id: int) -> str | None:
     return person.locale
 
 
+async def reads_aloud(uow: UnitOfWork, telegram_id: int) -> bool:
+    """Whether this person wants replies read aloud as well (never before /start)."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    return person is not None and person.read_aloud
+
+
 async def mark_reachable(uow: UnitOfWork, telegram_id: int, reachable: bool) -> None:
     """Record that a person blocked the bot (or came back)."""
     await uow.people.mark_unreachable(telegram_id, not reachable)

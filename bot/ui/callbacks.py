@@ -57,6 +57,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     "me": frozenset({"erase", "keep"}),
     # Reports: the period to report on.
     "rep": frozenset({"week", "month", "year", "all"}),
+    # A person's own settings (/installningar): read aloud and reminders on or off
+    # (``set:read:on``), the language (``set:lang:en``), back to the menu.
+    "set": frozenset({"read", "rem", "lang", "menu"}),
+    # A voice note in a step, read back: use it, say it again, or type instead (with a number
+    # that names this one transcript, so an older read-back cannot confirm a newer one).
+    "vc": frozenset({"yes", "again", "type"}),
+    # The same for a voice note at the main menu, which starts a request for help.
+    "vf": frozenset({"yes", "again", "type"}),
 }
 _DATA = re.compile(
     r"^([a-z]{1,8}):([a-z]{1,12})(?::([0-9]{1,12}|[a-z]{1,16})(?::([0-9]{1,12}))?)?$"

@@ -129,6 +129,10 @@ def yes_retype() -> ReplyKeyboardMarkup:
     return _reply([[label("yes")], [label("retype")]])
 
 
+def yes_choose() -> ReplyKeyboardMarkup:
+    return _reply([[label("yes")], [label("choose")]])
+
+
 def send() -> ReplyKeyboardMarkup:
     return _reply([[label("send")]])
 

@@ -22,6 +22,7 @@ LABELS: dict[str, str] = {
     "no": N_("No"),
     "send": N_("✅ Send"),
     "retype": N_("✏️ No, I will write it again"),
+    "choose": N_("✏️ No, I will choose"),
     "continue": N_("▶️ Continue"),
     "restart": N_("🔄 Start over"),
     "lang.sv": N_("Svenska"),

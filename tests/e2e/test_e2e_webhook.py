@@ -51,6 +51,7 @@ async def test_webhook_mode_answers_through_the_webhook(
                 "scheduler": "running",
                 "last_update_age_s": None,
                 "outbox_depth": 0,
+                "outbound_depth": 0,
             }
             hooks = [p for m, p in api.calls if m == "setWebhook"]
             assert hooks and hooks[-1]["url"] == "https://bot.example.org/hook/telegram"

@@ -12,7 +12,9 @@ from bot.ui.texts.escalation import *  # noqa: F403
 from bot.ui.texts.onboarding import *  # noqa: F403
 from bot.ui.texts.place_admin import *  # noqa: F403
 from bot.ui.texts.places import *  # noqa: F403
+from bot.ui.texts.preferences import *  # noqa: F403
 from bot.ui.texts.privacy import *  # noqa: F403
 from bot.ui.texts.reminders import *  # noqa: F403
 from bot.ui.texts.reports import *  # noqa: F403
 from bot.ui.texts.tasks import *  # noqa: F403
+from bot.ui.texts.voice import *  # noqa: F403

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import N_, _, format_clock, format_day
 from bot.services.views import When
 from bot.services.when import part_of
+from bot.ui.texts.preferences import help_settings, settings_command
 
 CATEGORY_NAMES: dict[str, str] = {
     "shopping": N_("Shopping"),
@@ -67,7 +68,7 @@ def menu() -> str:
 
 
 def help_text() -> str:
-    return "\n\n".join([_help_asking(), help_places()])
+    return "\n\n".join([_help_asking(), help_places(), help_settings()])
 
 
 def help_places() -> str:
@@ -157,6 +158,7 @@ def command_list() -> list[tuple[str, str]]:
         ("mina", _("My requests or tasks")),
         ("motesplats", _("Find a meeting place")),
         ("paminnelser", _("Reminders on or off")),
+        ("installningar", settings_command()),
         ("hjalp", _("What the bot does")),
         ("minadata", _("The data saved about me")),
         ("radera", _("Erase my data")),

@@ -1,0 +1,141 @@
+"""Transient Bot API failures, tried again at the HTTP boundary: 5xx, timeouts, network errors.
+
+``RetryingRequest`` wraps the real request, so every method gets the same few attempts with a
+short jittered backoff. A 429 is not retried here: PTB turns it into ``RetryAfter``, which the
+rate limiter waits out and retries (bot/ratelimit.py). Other 4xx answers are final.
+
+Sending again after a failure that may have reached Telegram (a read timeout, a dropped
+connection, a 5xx) can deliver a message twice. For a notification a duplicate is better than
+a loss, so every method is tried again; those that may have landed are logged as such. Where
+Telegram can tell that the first attempt landed, the duplicate's 400 answer is taken as
+success: an edit that is "not modified", a callback query already answered, a message already
+deleted. Only a connect or pool timeout and a refused connection are known not to have been
+sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from telegram.error import NetworkError
+from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 3  # in all, the first one included
+BACKOFF = 0.25  # seconds, at most, before the second attempt; doubled for each further one
+MAX_BACKOFF = 2.0
+# Failures that never reached Telegram.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# 400 answers to a repeated call that mean the call before it was carried out.
+_LANDED: dict[str, tuple[str, ...]] = {
+    "answerCallbackQuery": ("query is too old", "query id is invalid"),
+    "editMessageText": ("message is not modified",),
+    "editMessageReplyMarkup": ("message is not modified",),
+    "deleteMessage": ("message to delete not found",),
+}
+_TRUE = json.dumps({"ok": True, "result": True}).encode()
+
+
+def _not_sent(error: BaseException) -> bool:
+    """True when the request surely never left (PTB keeps httpx's error as the cause)."""
+    return isinstance(error, _NOT_SENT) or isinstance(error.__cause__, _NOT_SENT)
+
+
+def _landed(method: str, body: bytes) -> bool:
+    phrases = _LANDED.get(method)
+    if not phrases:
+        return False
+    try:
+        description = str(json.loads(body).get("description", "")).lower()
+    except (ValueError, AttributeError):
+        return False
+    return any(phrase in description for phrase in phrases)
+
+
+class RetryingRequest(BaseRequest):
+    """Tries a Bot API call again after a 5xx answer, a timeout or a network error."""
+
+    def __init__(
+        self,
+        inner: BaseRequest,
+        *,
+        attempts: int | None = None,
+        backoff: float | None = None,
+        rng: random.Random | None = None,
+        on_retry: Callable[[], object] = lambda: None,
+    ) -> None:
+        self._inner = inner
+        # Read here rather than as default values, so that tests can shorten them.
+        self.attempts = max(1, ATTEMPTS if attempts is None else attempts)
+        self.backoff = BACKOFF if backoff is None else backoff
+        self._rng = rng or random.Random()
+        self._on_retry = on_retry
+
+    async def initialize(self) -> None:
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self._inner.shutdown()
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._inner.read_timeout
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt ``attempt`` (1, 2, ...): full jitter."""
+        return self._rng.uniform(0, min(MAX_BACKOFF, self.backoff * 2 ** (attempt - 1)))
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        maybe_landed = False
+        for attempt in range(1, self.attempts + 1):
+            try:
+                code, body = await self._inner.do_request(
+                    url,
+                    method,
+                    request_data,
+                    read_timeout,
+                    write_timeout,
+                    connect_timeout,
+                    pool_timeout,
+                )
+            except (NetworkError, httpx.TransportError) as error:  # TimedOut is a NetworkError
+                if attempt == self.attempts:
+                    raise
+                reason = error.__class__.__name__
+                maybe_landed = maybe_landed or not _not_sent(error)
+            else:
+                if code == 400 and maybe_landed and _landed(name, body):
+                    log.info("Bot API %s: the earlier attempt had landed", name)
+                    return 200, _TRUE
+                if code < 500 or attempt == self.attempts:
+                    return code, body
+                reason = str(code)
+                maybe_landed = True  # Telegram may have acted before failing
+            self._on_retry()
+            log.info(
+                "Bot API %s failed (%s), attempt %s of %s%s",
+                name,
+                reason,
+                attempt,
+                self.attempts,
+                "; it may have landed, so it may arrive twice" if maybe_landed else "",
+            )
+            await asyncio.sleep(self.delay(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover

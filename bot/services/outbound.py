@@ -1,0 +1,130 @@
+"""Notifications Telegram did not take at once: kept, sent again later, given up after a day.
+
+The notifier queues a message when Telegram still fails after the HTTP retries (a 5xx, a
+timeout, a network error, a 429 the limiter could not wait out). The outbound job claims one
+due row at a time and records what became of it in the same unit of work. Once a row is done
+(sent, unreachable, given up) its text is cleared: it may hold an address or a phone number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.services.errors import NotFound
+from storage.models import OutboundMessage
+from storage.uow import UnitOfWork
+
+FIRST_DELAY = timedelta(seconds=5)  # the job's first try comes about this long after the failure
+MAX_DELAY = timedelta(minutes=15)  # the wait between tries grows to this and stays there
+GIVE_UP_AFTER = timedelta(hours=24)  # later than this, a notification does more harm than good
+_ERROR_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One claimed message: where it goes and what it says (the markup as Telegram JSON)."""
+
+    id: int
+    chat_id: int
+    text: str
+    markup: str | None
+    attempts: int
+    created_at: datetime
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after ``attempts`` failed tries: 5 s, 15 s, 45 s ... up to 15 min."""
+    delay: timedelta = FIRST_DELAY * 3 ** max(attempts - 1, 0)
+    return min(delay, MAX_DELAY)
+
+
+def expired(item: Pending, now: datetime) -> bool:
+    return now - item.created_at >= GIVE_UP_AFTER
+
+
+async def enqueue(
+    uow: UnitOfWork, chat_id: int, text: str, markup: str | None, now: datetime, error: str
+) -> int:
+    """Keep a message that could not be sent now (after one failed try); returns its id."""
+    row = await uow.outbound.add(
+        OutboundMessage(
+            chat_id=chat_id,
+            text=text,
+            markup=markup,
+            attempts=1,
+            created_at=now,
+            next_attempt_at=now + retry_delay(1),
+            error=error[:_ERROR_CHARS],
+        )
+    )
+    return row.id
+
+
+async def claim_next(uow: UnitOfWork, now: datetime) -> Pending | None:
+    """Lock the next message to send; it stays locked until this unit of work ends."""
+    row = await uow.outbound.claim_next(now)
+    if row is None:
+        return None
+    return Pending(row.id, row.chat_id, row.text, row.markup, row.attempts, row.created_at)
+
+
+async def _row(uow: UnitOfWork, row_id: int) -> OutboundMessage:
+    row = await uow.outbound.get(row_id)
+    if row is None:
+        raise NotFound("outbound message")
+    return row
+
+
+def _close(row: OutboundMessage, now: datetime, error: str | None) -> None:
+    row.text, row.markup = "", None
+    if error is None:
+        row.sent_at = now
+    else:
+        row.failed_at, row.error = now, error[:_ERROR_CHARS]
+
+
+async def record_sent(uow: UnitOfWork, row_id: int, message_id: int, now: datetime) -> None:
+    row = await _row(uow, row_id)
+    row.attempts += 1
+    row.message_id = message_id
+    _close(row, now, None)
+
+
+async def record_unreachable(uow: UnitOfWork, row_id: int, now: datetime) -> None:
+    """The person blocked the bot: never tried again, and marked on the person too."""
+    row = await _row(uow, row_id)
+    row.attempts += 1
+    _close(row, now, "unreachable")
+    await uow.people.mark_unreachable(row.chat_id, True)
+
+
+async def record_refused(uow: UnitOfWork, row_id: int, now: datetime, error: str) -> None:
+    """Telegram refused the message itself (400): sending it again would not help."""
+    row = await _row(uow, row_id)
+    row.attempts += 1
+    _close(row, now, error)
+
+
+async def give_up(uow: UnitOfWork, row_id: int, now: datetime) -> None:
+    """Too late to be of use: the message is dropped, with its last error kept."""
+    row = await _row(uow, row_id)
+    _close(row, now, f"gave up: {row.error or 'no answer'}")
+
+
+async def record_error(
+    uow: UnitOfWork, row_id: int, now: datetime, error: str, wait: timedelta | None = None
+) -> bool:
+    """Another failure: try again later (after ``wait`` when Telegram said how long).
+
+    Returns False when the message is given up instead (its day has passed).
+    """
+    row = await _row(uow, row_id)
+    row.attempts += 1
+    row.error = error[:_ERROR_CHARS]
+    next_at = now + max(wait or timedelta(0), retry_delay(row.attempts))
+    if next_at - row.created_at >= GIVE_UP_AFTER:
+        _close(row, now, f"gave up: {row.error}")
+        return False
+    row.next_attempt_at = next_at
+    return True
