@@ -54,6 +54,7 @@ async def got_name(update: Update, context: BotContext) -> int:
         return State.AREA_NAME
     except NotAllowed:
         return await common.end_to_menu(update, context, texts.not_allowed())
+    await common.finish(update, context, NAME)
     return await common.end_to_menu(update, context, texts.area_added(area.name))
 
 

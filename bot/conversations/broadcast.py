@@ -247,6 +247,7 @@ async def send(update: Update, context: BotContext, data: Callback) -> int:
     if created.total == 0:
         await progress.edit_text(texts.broadcast_not_sent())
     context.user_data.pop(KEY, None)
+    await common.finish(update, context, NAME)
     return await common.end_to_menu(update, context, texts.broadcast_started())
 
 

@@ -56,6 +56,19 @@ async def checkpoint(update: Update, context: BotContext, name: str, state: int)
         await persistence.update_user_data(user.id, context.user_data)
 
 
+async def finish(update: Update, context: BotContext, name: str) -> None:
+    """Record that the conversation is over (and the answers as they are now) before its last
+    message goes out, as ``checkpoint`` does for a question: a SIGKILL while the confirmation
+    is sent must not bring back the last question, to be answered twice."""
+    persistence = context.application.persistence
+    chat, user = update.effective_chat, update.effective_user
+    if persistence is None or chat is None or user is None:
+        return
+    await persistence.update_conversation(name, (chat.id, user.id), None)
+    if context.user_data is not None:
+        await persistence.update_user_data(user.id, context.user_data)
+
+
 async def show_menu(update: Update, context: BotContext, text: str | None = None) -> None:
     """Send the main menu with big buttons for the person's roles."""
     found = await person(update, context)

@@ -127,6 +127,8 @@ async def show_results(update: Update, context: BotContext, search: Search) -> i
     message = update.effective_message
     if message is None:
         return common.END
+    # Saved before the cards go out: a restart while they arrive keeps the ways on screen.
+    await common.checkpoint(update, context, NAME, State.WAY)
     page = await send_page(
         message,
         context,
@@ -136,7 +138,6 @@ async def show_results(update: Update, context: BotContext, search: Search) -> i
         intro=lambda total: texts.results_intro(search.mode, total, detail),
         intro_markup=place_keyboards.ways(),
     )
-    await common.checkpoint(update, context, NAME, State.WAY)
     if page is None:
         await message.reply_text(
             texts.nothing_found(search.mode), reply_markup=place_keyboards.ways()

@@ -70,6 +70,7 @@ async def got_comment(update: Update, context: BotContext) -> int:
             except (NotAllowed, NotRegistered, NotFound, NotOpen):
                 pass
     context.user_data.pop(_KEY, None)
+    await common.finish(update, context, NAME)
     return await common.end_to_menu(update, context, texts.follow_up_thanks())
 
 

@@ -67,6 +67,7 @@ async def got_reason(update: Update, context: BotContext) -> int:
             )
     except (NotAllowed, NotRegistered, NotFound, NotOpen):
         return await common.end_to_menu(update, context, texts.stale_button())
+    await common.finish(update, context, NAME)
     await common.show_menu(update, context, texts.given_back_volunteer())
     await tell_given_back(context, result)
     return common.END

@@ -130,6 +130,7 @@ async def _set(update: Update, context: BotContext, then: common.Ask, **values: 
     except DomainError as error:
         return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
+    await common.finish(update, context, NAME)
     await common.show_menu(update, context, texts.admin_changed())
     await send_activity_card(update, context, card)
     return common.END
@@ -304,6 +305,7 @@ async def got_summary(update: Update, context: BotContext) -> int:
     except DomainError as error:
         return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
+    await common.finish(update, context, NAME)
     await common.show_menu(update, context, texts.admin_activity_saved(card.draft.title))
     await send_activity_card(update, context, card)
     return common.END

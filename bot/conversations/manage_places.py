@@ -180,6 +180,7 @@ async def _answer(
     except DomainError as error:
         return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
+    await common.finish(update, context, NAME)
     await common.show_menu(update, context, texts.admin_changed())
     await send_card(update, card)
     return common.END
@@ -264,6 +265,7 @@ async def save_new(update: Update, context: BotContext) -> int:
     except DomainError as error:
         return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
+    await common.finish(update, context, NAME)
     await common.show_menu(update, context, texts.admin_place_saved(card.name))
     await send_card(update, card)
     return common.END

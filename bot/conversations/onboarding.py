@@ -325,6 +325,7 @@ async def got_consent(update: Update, context: BotContext) -> int:
             now=context.now(),
         )
     context.user_data.pop("onboarding", None)
+    await common.finish(update, context, NAME)
     await update.effective_message.reply_text(
         texts.resident_ready(answers["name"]), reply_markup=keyboards.main_menu(person)
     )
@@ -359,6 +360,8 @@ async def toggled(update: Update, context: BotContext) -> int:
     chosen = set(map(str, answers.get(key, [])))
     chosen ^= {data.arg}
     answers[key] = sorted(chosen)
+    # Saved before the tick shows: a restart must not lose a tick the person has seen.
+    await common.checkpoint(update, context, NAME, state)
     await query.answer()
     options = (
         keyboards.area_options(await _areas(context))
@@ -406,6 +409,7 @@ async def _finish_volunteer(update: Update, context: BotContext) -> int:
         )
         coordinators = await organisations.to_tell(uow, stored)
     context.user_data.pop("onboarding", None)
+    await common.finish(update, context, NAME)
     await update.effective_message.reply_text(
         texts.volunteer_waiting(answers["name"]), reply_markup=keyboards.main_menu(person)
     )
@@ -424,6 +428,7 @@ async def _finish_coordinator(update: Update, context: BotContext) -> int:
         )
         has_areas = bool(await people.areas(uow))
     context.user_data.pop("onboarding", None)
+    await common.finish(update, context, NAME)
     text = texts.coordinator_ready(name)
     if not has_areas:
         text += "\n\n" + texts.coordinator_no_areas()

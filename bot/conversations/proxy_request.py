@@ -353,6 +353,7 @@ async def got_confirmation(update: Update, context: BotContext) -> int:
     except (NotAllowed, NotFound):
         return await cancel(update, context)
     context.user_data.pop(_KEY, None)
+    await common.finish(update, context, NAME)
     req = result.request
     delivered = await send_offers(context, req, result.volunteers, result.group_chat_ids)
     await common.show_menu(update, context, texts.proxy_sent(answers.name, delivered))

@@ -227,6 +227,8 @@ async def got_confirmation(update: Update, context: BotContext) -> int:
     if choice is None:
         return await common.reprompt(ask_confirm)(update, context)
     try:
+        # Over before the confirmation goes out; a request that cannot be sent asks again.
+        await common.finish(update, context, NAME)
         await offer_request(update, context)
     except TimePassed:
         await update.effective_message.reply_text(texts.time_in_past())

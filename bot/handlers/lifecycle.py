@@ -76,7 +76,13 @@ def malformed(data: object) -> bool:
 
 
 async def save_state(update: Update, context: BotContext) -> None:
-    """Write conversation states now, so a SIGKILL loses at most the update in hand."""
+    """Write conversation states and this update's user data now, so a SIGKILL loses at
+    most the update in hand. (PTB marks an update's data for saving only after the last
+    group, which would leave a tick shown but not saved until the next update.)"""
+    user, chat = update.effective_user, update.effective_chat
+    context.application.mark_data_for_update_persistence(
+        chat_ids=chat.id if chat else None, user_ids=user.id if user else None
+    )
     await context.application.update_persistence()
 
 
