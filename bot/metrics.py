@@ -8,6 +8,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from telegram.request import BaseRequest, RequestData
 
+from bot.wrapped_request import WrappedRequest
+
 # Bot API methods that deliver a message to someone.
 SENDING = frozenset(
     {"sendMessage", "sendDocument", "sendPhoto", "sendVenue", "sendVoice", "sendLocation"}
@@ -74,22 +76,12 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-class CountingRequest(BaseRequest):
+class CountingRequest(WrappedRequest):
     """Wraps the real Bot API request: counts messages sent and 429 answers."""
 
     def __init__(self, inner: BaseRequest, metrics: Metrics) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._metrics = metrics
-
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
 
     async def do_request(
         self,

@@ -26,6 +26,8 @@ import httpx
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
+from bot.wrapped_request import WrappedRequest
+
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3  # in all, the first one included
@@ -59,7 +61,7 @@ def _landed(method: str, body: bytes) -> bool:
     return any(phrase in description for phrase in phrases)
 
 
-class RetryingRequest(BaseRequest):
+class RetryingRequest(WrappedRequest):
     """Tries a Bot API call again after a 5xx answer, a timeout or a network error."""
 
     def __init__(
@@ -71,22 +73,12 @@ class RetryingRequest(BaseRequest):
         rng: random.Random | None = None,
         on_retry: Callable[[], object] = lambda: None,
     ) -> None:
-        self._inner = inner
+        super().__init__(inner)
         # Read here rather than as default values, so that tests can shorten them.
         self.attempts = max(1, ATTEMPTS if attempts is None else attempts)
         self.backoff = BACKOFF if backoff is None else backoff
         self._rng = rng or random.Random()
         self._on_retry = on_retry
-
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt ``attempt`` (1, 2, ...): full jitter."""

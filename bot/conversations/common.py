@@ -20,7 +20,8 @@ from telegram.ext import (
 from bot import timeouts
 from bot.context import BotContext
 from bot.conversations import voice
-from bot.services import people
+from bot.handlers import voice as voice_notes
+from bot.services import people, said_time, when
 from bot.services.views import PersonView
 from bot.ui import keyboards, texts
 from bot.ui.labels import LabelFilter, code_of
@@ -97,6 +98,20 @@ async def read_text(update: Update, context: BotContext, limit: int) -> str | No
         await message.reply_text(texts.too_long(limit))
         return None
     return text
+
+
+async def read_time(update: Update, context: BotContext) -> when.Parsed | None:
+    """A typed (or spoken) time, understood – "imorgon kl 10", "klockan tio", "halv tre" – or
+    None after telling the person kindly why it cannot be used."""
+    text = await read_text(update, context, 200)
+    if text is None:
+        return None
+    parsed = said_time.understand(
+        text, context.now(), context.tz, voice_notes.language(update, context)
+    )
+    if parsed is None:
+        await update.effective_message.reply_text(texts.time_not_understood())
+    return parsed
 
 
 def pressed(message: Message | None, *codes: str) -> str | None:

@@ -19,7 +19,7 @@ from bot.conversations import common
 from bot.conversations.onboarding import PHONE
 from bot.conversations.request_questions import next_days
 from bot.handlers.tasks import alert_if_nobody, send_offers
-from bot.services import assignments, people, said_time, when
+from bot.services import assignments, people, when
 from bot.services.errors import NotAllowed, NotFound, TimePassed
 from bot.services.views import CATEGORIES, AreaView, When
 from bot.ui import keyboards, texts
@@ -234,14 +234,8 @@ async def _use_when(
 
 async def _typed(update: Update, context: BotContext, ask: common.Ask) -> int:
     """A typed time, understood as in the resident's own conversation."""
-    text = await common.read_text(update, context, 200)
-    if text is None:
-        return await ask(update, context)
-    locale = context.data.catalogs.normalise(context.data.locales.get(update.effective_user.id))
-    # "klockan tio", "halv tre" (spoken, or typed so) are understood too.
-    parsed = said_time.understand(text, context.now(), context.tz, locale)
+    parsed = await common.read_time(update, context)
     if parsed is None:
-        await update.effective_message.reply_text(texts.time_not_understood())
         return await ask(update, context)
     if parsed.clock is None and parsed.part is None:
         _answers(context)["when_day"] = parsed.day.isoformat()

@@ -34,7 +34,7 @@ from bot.conversations.request_questions import (
 )
 from bot.handlers import voice
 from bot.handlers.tasks import offer_request
-from bot.services import drafts, heard, said_time, when
+from bot.services import drafts, heard, when
 from bot.services.errors import NotRegistered, TimePassed
 from bot.services.views import CATEGORIES, DraftView, When
 from bot.ui import keyboards, texts
@@ -125,14 +125,8 @@ async def got_when(update: Update, context: BotContext) -> int:
 
 
 async def _typed_time(update: Update, context: BotContext, ask: common.Ask) -> int:
-    text = await common.read_text(update, context, 200)
-    if text is None:
-        return await ask(update, context)
-    locale = context.data.catalogs.normalise(context.data.locales.get(update.effective_user.id))
-    # "klockan tio", "halv tre" (spoken, or typed so) are understood too.
-    parsed = said_time.understand(text, context.now(), context.tz, locale)
+    parsed = await common.read_time(update, context)
     if parsed is None:
-        await update.effective_message.reply_text(texts.time_not_understood())
         return await ask(update, context)
     if parsed.clock is None and parsed.part is None:
         await save(update, context, State.WHEN, when_day=parsed.day.isoformat())
