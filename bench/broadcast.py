@@ -4,7 +4,8 @@
 
 Seeds a coordinator and ``--recipients`` residents in a fresh database (a temporary SQLite
 file unless ``--database-url`` names an empty one), writes one broadcast to all residents with
-the real service, and runs the real outbox sender (``bot.outbox.deliver``) through the real
+the real service, and runs the real outbox sender
+(``bot.jobs.send_broadcasts.deliver``) through the real
 Application and rate limiter against a local Bot API emulator (tests/e2e/emulator.py) that
 answers 429 with ``retry_after`` above 30 messages in any one second, or above 1 a second in
 one chat. Progress is printed every 2 s; the last line is one JSON object:
@@ -25,8 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot import outbox
 from bot.app import build_application
+from bot.jobs import send_broadcasts
 from bot.services import broadcasts
 from bot.services.broadcasts import Audience
 from bot.settings import Settings
@@ -111,7 +112,7 @@ async def run(recipients: int, url: str, rate: float = 29, quiet: bool = False) 
                 )
             began = time.monotonic()
             ticker = asyncio.create_task(_progress(api, recipients, began, quiet))
-            await outbox.deliver(app, lambda: False)
+            await send_broadcasts.deliver(app, lambda: False)
             ticker.cancel()
     finally:
         await app.bot_data.engine.dispose()

@@ -97,7 +97,7 @@ def _run(settings: Settings) -> int:
         return 4
     app = build_application(settings)
     if settings.webhook_url:
-        from bot.web import serve_webhook
+        from bot.telegram.web import serve_webhook
 
         log.info("Hjälpsam starts (webhook)")
         asyncio.run(serve_webhook(app, settings))
@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         return _run(settings)
     if args.command == "transcribe":
-        from bot.voice_cli import transcribe_file
+        from bot.cli.transcribe import transcribe_file
 
         return transcribe_file(settings, args.file, args.language, args.parse)
     _upgrade(settings)
@@ -180,15 +180,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(texts.cli_database_ready())
         return 0
     if args.command == "export":
-        from bot.catalogue_cli import export_dir
+        from bot.cli.places import export_dir
 
         return export_dir(settings, args.out)
     if args.command == "report":
-        from bot.report_cli import write_report
+        from bot.cli.report import write_report
 
         return write_report(settings, args.start, args.end, args.out)
     if args.command in ("import", "demo-data"):
-        from bot.catalogue_cli import DEMO_FILE, import_file
+        from bot.cli.places import DEMO_FILE, import_file
 
         path = args.file if args.command == "import" else DEMO_FILE
         return import_file(settings, path)

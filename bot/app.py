@@ -16,17 +16,6 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import (
-    escalation,
-    outbound,
-    outbox,
-    ratelimit,
-    retention,
-    scheduler,
-    setup,
-    timeouts,
-    web,
-)
 from bot.context import BotContext, BotData
 from bot.conversations import (
     add_area,
@@ -60,14 +49,16 @@ from bot.handlers import (
 )
 from bot.handlers import voice as voice_notes
 from bot.i18n import Catalogs
-from bot.listening import Listener
-from bot.metrics import CountingRequest, Metrics
-from bot.notifier import Notifier
-from bot.persistence import SqlPersistence
-from bot.retrying import RetryingRequest
+from bot.jobs import escalate, purge, resend, scheduler, send_broadcasts
 from bot.services.flood import FloodGuard
 from bot.services.reminders import ReminderPolicy
 from bot.settings import Settings
+from bot.telegram import announce, ratelimit, timeouts, web
+from bot.telegram.metrics import CountingRequest, Metrics
+from bot.telegram.persistence import SqlPersistence
+from bot.telegram.retrying import RetryingRequest
+from bot.telegram.sender import Notifier
+from bot.voice.listening import Listener
 from bot.voice.read_aloud import ReadAloud, ReadAloudBot
 from bot.voice.stt import Transcriber
 from bot.voice.tts import Speaker
@@ -82,17 +73,17 @@ BEGIN, LOCALE, FLOOD, GATE, AFTER, DONE = -4, -3, -2, -1, 100, 101
 
 # Periodic jobs besides the reminders; each polls its own rows in the database.
 JOBS: tuple[scheduler.Job, ...] = (
-    scheduler.Job("broadcasts", outbox.send_due, lambda s: 1.0),
-    # Notifications Telegram did not take at once (bot/notifier.py).
-    scheduler.Job("outbound", outbound.send_due, lambda s: outbound.INTERVAL),
-    scheduler.Job("escalations", escalation.check_due, lambda s: 60.0),
+    scheduler.Job("broadcasts", send_broadcasts.send_due, lambda s: 1.0),
+    # Notifications Telegram did not take at once (bot/telegram/sender.py).
+    scheduler.Job("outbound", resend.send_due, lambda s: resend.INTERVAL),
+    scheduler.Job("escalations", escalate.check_due, lambda s: 60.0),
     # Idempotent, so "nightly" is simply: every six hours.
-    scheduler.Job("retention", retention.purge_old, lambda s: 6 * 3600.0),
+    scheduler.Job("retention", purge.purge_old, lambda s: 6 * 3600.0),
 )
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    await setup.announce(app)
+    await announce.announce(app)
     # Conversations stored before a restart (loaded by initialize()) time out again.
     await timeouts.rearm(app)
     await scheduler.start(app, JOBS)
@@ -158,7 +149,7 @@ def build_application(
     )
     builder = builder.bot(bot)
     if settings.webhook_url:
-        # Updates come in through bot/web.py, not by polling.
+        # Updates come in through bot/telegram/web.py, not by polling.
         builder = builder.updater(None)
     app = builder.build()
 

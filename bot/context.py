@@ -19,10 +19,10 @@ if TYPE_CHECKING:
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from bot.listening import Listener
-    from bot.metrics import Metrics
-    from bot.notifier import Notifier
-    from bot.scheduler import Scheduler
+    from bot.jobs.scheduler import Scheduler
+    from bot.telegram.metrics import Metrics
+    from bot.telegram.sender import Notifier
+    from bot.voice.listening import Listener
     from bot.voice.read_aloud import ReadAloud
 
 

@@ -14,7 +14,7 @@ import httpx
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot import retrying
+from bot.telegram import retrying
 from tests.fakes import RecordingRequest
 
 KINDS = ("500", "502", "read timeout", "connect timeout", "429")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import outbox
+from bot.jobs import send_broadcasts
 from bot.services import broadcasts
 from bot.services.broadcasts import Audience
 from storage.models import (
@@ -192,7 +192,7 @@ async def test_the_conversation_in_swedish_with_bad_input_at_each_step(harness: 
         "Utskicket är på väg. Du kan göra annat under tiden.",
     ]
     assert h.texts(RESIDENT) == []  # the outbox job sends it
-    await outbox.deliver(h.app, lambda: False)
+    await send_broadcasts.deliver(h.app, lambda: False)
     assert h.texts(RESIDENT) == ["📣 Meddelande från Hjälpsam\n\nHej! Fika i Centrum på fredag."]
     summary = h.request.sent(COORDINATOR, "editMessageText")[-1]
     assert summary.text == "Klart! 1 fick meddelandet."
@@ -292,7 +292,7 @@ async def test_each_person_gets_their_own_language(harness: Any) -> None:
         await broadcasts.create(
             uow, COORDINATOR, Audience("residents"), "Bara svenska", None, NOW, "sv"
         )
-    await outbox.deliver(h.app, lambda: False)
+    await send_broadcasts.deliver(h.app, lambda: False)
     assert h.texts(1) == [
         "📣 Meddelande från Hjälpsam\n\nHej!",
         "📣 Meddelande från Hjälpsam\n\nBara svenska",

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot import escalation
-from bot.scheduler import Scheduler
+from bot.jobs import escalate
+from bot.jobs.scheduler import Scheduler
 from storage.models import AuditEntry, HelpRequest
 from tests.conftest import NOW, TZ, Harness
 from tests.helpers import (
@@ -51,9 +51,9 @@ async def the_request(h: Harness) -> HelpRequest:
         return result.scalars().first()
 
 
-async def check(h: Harness, moment: datetime) -> escalation.DispatchCounts:
+async def check(h: Harness, moment: datetime) -> escalate.DispatchCounts:
     h.data.clock = lambda: moment
-    return await escalation.check_due(h.app, Scheduler(h.app))
+    return await escalate.check_due(h.app, Scheduler(h.app))
 
 
 def alerts_to(h: Harness, chat_id: int) -> list[object]:
@@ -69,11 +69,11 @@ async def test_coordinators_are_alerted_once_and_the_resident_told_once(harness:
     h = harness
     request_id = await setup(h)
     h.request.clear()
-    assert await check(h, NOW) == escalation.DispatchCounts(0, 0)
+    assert await check(h, NOW) == escalate.DispatchCounts(0, 0)
     assert h.request.calls == []
 
     counts = await check(h, MONDAY_0630)  # 3.5 hours before: within the 4 hours
-    assert counts == escalation.DispatchCounts(escalated=1, expired=0)
+    assert counts == escalate.DispatchCounts(escalated=1, expired=0)
     [alert] = alerts_to(h, COORDINATOR)
     assert alert.text == ALERT
     assert alert.buttons() == ALERT_BUTTONS
@@ -108,8 +108,8 @@ async def test_two_checks_at_once_alert_once(harness: Harness):
     h.request.clear()
     h.data.clock = lambda: MONDAY_0630
     results = await asyncio.gather(
-        escalation.check_due(h.app, Scheduler(h.app)),
-        escalation.check_due(h.app, Scheduler(h.app)),
+        escalate.check_due(h.app, Scheduler(h.app)),
+        escalate.check_due(h.app, Scheduler(h.app)),
     )
     assert sorted(r.escalated for r in results) == [0, 1]
     assert len(alerts_to(h, COORDINATOR)) == 1
@@ -121,8 +121,8 @@ async def test_a_claimed_request_is_not_escalated(harness: Harness):
     await setup(h)
     await h.press(VOLUNTEER, claim_data(h.last(VOLUNTEER)))
     h.request.clear()
-    assert await check(h, MONDAY_0630) == escalation.DispatchCounts(0, 0)
-    assert await check(h, MONDAY_0630 + timedelta(days=3)) == escalation.DispatchCounts(0, 0)
+    assert await check(h, MONDAY_0630) == escalate.DispatchCounts(0, 0)
+    assert await check(h, MONDAY_0630 + timedelta(days=3)) == escalate.DispatchCounts(0, 0)
     assert h.request.calls == []
     assert (await the_request(h)).status == "claimed"
 
@@ -137,7 +137,7 @@ async def test_a_request_whose_time_passed_expires_calmly(harness: Harness):
     await check(h, datetime(2026, 11, 23, 9, 59, tzinfo=TZ))
     assert (await the_request(h)).status == "open"
     counts = await check(h, datetime(2026, 11, 23, 10, 1, tzinfo=TZ))
-    assert counts == escalation.DispatchCounts(escalated=0, expired=1)
+    assert counts == escalate.DispatchCounts(escalated=0, expired=1)
     req = await the_request(h)
     assert req.status == "expired" and req.closed_at is not None
     async with h.uow() as uow:
@@ -164,7 +164,7 @@ async def test_after_downtime_an_overdue_request_only_expires(harness: Harness):
     await setup(h)
     h.request.clear()
     counts = await check(h, datetime(2026, 11, 24, 8, 0, tzinfo=TZ))
-    assert counts == escalation.DispatchCounts(escalated=0, expired=1)
+    assert counts == escalate.DispatchCounts(escalated=0, expired=1)
     assert alerts_to(h, COORDINATOR) == []
     assert len(h.texts(RESIDENT)) == 1 and h.texts(RESIDENT)[0].startswith("Tyvärr kunde")
 
@@ -179,13 +179,13 @@ async def test_a_request_without_a_time_escalates_after_a_day_and_expires_after_
     for step in ("🙋 Be om hjälp", "🛒 Handla", "Ingen brådska", "Frimärken", "✅ Skicka"):
         await h.send(RESIDENT, step)
     h.request.clear()
-    assert await check(h, NOW + timedelta(hours=23)) == escalation.DispatchCounts(0, 0)
-    assert await check(h, NOW + timedelta(hours=24)) == escalation.DispatchCounts(1, 0)
+    assert await check(h, NOW + timedelta(hours=23)) == escalate.DispatchCounts(0, 0)
+    assert await check(h, NOW + timedelta(hours=24)) == escalate.DispatchCounts(1, 0)
     [alert] = alerts_to(h, COORDINATOR)
     assert "När: ingen brådska" in alert.text and "Frimärken" in alert.text
-    assert await check(h, NOW + timedelta(days=6, hours=23)) == escalation.DispatchCounts(0, 0)
+    assert await check(h, NOW + timedelta(days=6, hours=23)) == escalate.DispatchCounts(0, 0)
     h.request.clear()
-    assert await check(h, NOW + timedelta(days=7)) == escalation.DispatchCounts(0, 1)
+    assert await check(h, NOW + timedelta(days=7)) == escalate.DispatchCounts(0, 1)
     assert (await the_request(h)).status == "expired"
     assert h.texts(RESIDENT) == [
         "Tyvärr kunde ingen volontär ta din förfrågan: handla, ingen brådska. "

@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import outbound, ratelimit, retrying
 from bot.app import build_application
-from bot.ratelimit import ChatRateLimiter
+from bot.jobs import resend as outbound
 from bot.settings import Settings
+from bot.telegram import ratelimit, retrying
+from bot.telegram.ratelimit import ChatRateLimiter
 from storage.models import HelpRequest, OutboundMessage, RequestEvent
 from tests.conftest import NOW, PG_URL, Harness, _truncate
 from tests.fakes import RecordingRequest

@@ -21,11 +21,12 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot import outbound, retrying, web
 from bot.app import build_application
-from bot.notifier import Markup
+from bot.jobs import resend as outbound
 from bot.services.views import Recipient
 from bot.settings import Settings
+from bot.telegram import retrying, web
+from bot.telegram.sender import Markup
 from storage.models import OutboundMessage
 from tests.conftest import NOW, Harness
 from tests.fakes import RecordingRequest
@@ -188,7 +189,7 @@ async def test_given_up_after_a_day(h: FlakyHarness, caplog: pytest.LogCaptureFi
     h.request.down.add(ERIK)
     at(h, timedelta(hours=24, minutes=1))
     tries = h.request.tries
-    with caplog.at_level(logging.WARNING, logger="bot.outbound"):
+    with caplog.at_level(logging.WARNING, logger="bot.jobs.resend"):
         assert await resend(h) == outbound.Run(given_up=1)
     assert h.request.tries == tries  # too late to be of use: not sent at all
     [row] = await rows(h)

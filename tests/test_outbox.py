@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot import outbox
 from bot.app import build_application
+from bot.jobs import send_broadcasts
 from bot.services import broadcasts
 from bot.services.broadcasts import Audience
 from bot.settings import Settings
@@ -86,8 +86,8 @@ async def test_blocked_users_become_unreachable_and_are_not_retried(harness: Any
     h = harness
     await seed(h, 3)
     h.request.blocked.add(FIRST + 1)
-    await outbox.deliver(h.app, lambda: False)
-    await outbox.deliver(h.app, lambda: False)
+    await send_broadcasts.deliver(h.app, lambda: False)
+    await send_broadcasts.deliver(h.app, lambda: False)
     assert sent_to(h.request) == [FIRST, FIRST + 1, FIRST + 2]  # the blocked one tried once
     rows = await deliveries(h)
     assert rows[FIRST + 1].status == "unreachable" and rows[FIRST].status == "sent"
@@ -107,7 +107,7 @@ async def test_retry_after_is_waited_out_and_the_same_row_is_sent_once(
     h = scripted
     await seed(h, 3)
     h.request.script[FIRST + 1] = [429]
-    run = await outbox.deliver(h.app, lambda: False)
+    run = await send_broadcasts.deliver(h.app, lambda: False)
     assert run.retries == 1 and run.sent == 3
     assert h.request.refused == [(FIRST + 1, 429)]
     # Refused calls are not recorded: each chat got its message exactly once.
@@ -119,15 +119,15 @@ async def test_other_errors_are_retried_a_few_times_then_failed(
     scripted: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = scripted
-    monkeypatch.setattr(outbox, "PROGRESS_MIN_SECONDS", 0)
-    monkeypatch.setattr(outbox, "PROGRESS_SECONDS", 0)
+    monkeypatch.setattr(send_broadcasts, "PROGRESS_MIN_SECONDS", 0)
+    monkeypatch.setattr(send_broadcasts, "PROGRESS_SECONDS", 0)
     await seed(h, 50)
     h.request.blocked.add(FIRST + 4)
     h.request.script[FIRST + 49] = [400, 400, 400]
     clock = [NOW]
     h.data.clock = lambda: clock[0]
     for _ in range(4):  # the retries wait a little longer each time
-        await outbox.deliver(h.app, lambda: False)
+        await send_broadcasts.deliver(h.app, lambda: False)
         clock[0] += timedelta(minutes=1)
     assert h.request.refused == [(FIRST + 49, 400)] * 3
     rows = await deliveries(h)
@@ -147,12 +147,12 @@ async def test_after_a_restart_only_the_rest_is_sent(harness: Any, settings: Set
     h = harness
     await seed(h, 30)
     # The first process stops (as if killed) after 12 messages.
-    await outbox.deliver(h.app, lambda: len(sent_to(h.request)) >= 12)
+    await send_broadcasts.deliver(h.app, lambda: len(sent_to(h.request)) >= 12)
     first = sent_to(h.request)
     assert len(first) == 12
 
     again = await harness_with(settings, RecordingRequest())
-    await outbox.deliver(again.app, lambda: False)
+    await send_broadcasts.deliver(again.app, lambda: False)
     await close(again)
     rest = sent_to(again.request)
     assert sorted(first + rest) == list(range(FIRST, FIRST + 30))  # each exactly once
@@ -166,7 +166,7 @@ async def test_a_reply_goes_out_in_the_middle_of_a_broadcast(settings: Settings)
     h = await harness_with(fast, RecordingRequest())
     request = h.request
     await seed(h, 120)
-    sending = asyncio.create_task(outbox.deliver(h.app, lambda: False))
+    sending = asyncio.create_task(send_broadcasts.deliver(h.app, lambda: False))
     for _ in range(1000):  # until the broadcast is under way
         if len(sent_to(request)) >= 5:
             break

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from bot.setup import announce
+from bot.telegram.announce import announce
 from bot.voice import tts
 from tests.conftest import Harness
 from tests.helpers import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot import ratelimit
-from bot.ratelimit import ChatRateLimiter
 from bot.settings import Settings
+from bot.telegram import ratelimit
+from bot.telegram.ratelimit import ChatRateLimiter
 
 
 def settings(**values: Any) -> Settings:

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from bench import reminders as bench
-from bot import scheduler
 from bot.app import build_application
+from bot.jobs import scheduler
 from bot.services import reminders
 from bot.services.reminders import DispatchResult
 from bot.settings import Settings

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bench.reminders import FakeSender
-from bot.scheduler import Scheduler
+from bot.jobs.scheduler import Scheduler
 from bot.services import people, reminders, signups
 from bot.services.reminders import DispatchResult, NotNow, ReminderView
 from bot.ui import texts

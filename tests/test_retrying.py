@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.retrying import MAX_BACKOFF, RetryingRequest
+from bot.telegram.retrying import MAX_BACKOFF, RetryingRequest
 from tests.fakes import TOKEN, RecordingRequest
 
 URL = "http://127.0.0.1:1/bot" + TOKEN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.setup import announce
+from bot.telegram.announce import announce
 
 
 def _calls(h, method):

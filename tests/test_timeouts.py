@@ -18,7 +18,7 @@ from telegram.ext import ConversationHandler
 
 from bot.app import build_application
 from bot.conversations import request_help
-from bot.timeouts import ResumeTimeout, resume_handler
+from bot.telegram.timeouts import ResumeTimeout, resume_handler
 from storage.models import Draft, PersistedState
 from tests.conftest import NOW, Harness
 from tests.fakes import RecordingRequest

@@ -308,14 +308,14 @@ def cli(tmp_path, monkeypatch):
 
 
 def test_transcribe_prints_one_line(cli, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("bot.voice_cli.Transcriber", _CannedTranscriber)
+    monkeypatch.setattr("bot.cli.transcribe.Transcriber", _CannedTranscriber)
     (tmp_path / "note.ogg").write_bytes(b"audio")
     assert cli(["transcribe", str(tmp_path / "note.ogg")]) == 0
     assert capsys.readouterr().out == _CannedTranscriber.heard + "\n"
 
 
 def test_transcribe_parse_prints_json(cli, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("bot.voice_cli.Transcriber", _CannedTranscriber)
+    monkeypatch.setattr("bot.cli.transcribe.Transcriber", _CannedTranscriber)
     (tmp_path / "note.ogg").write_bytes(b"audio")
     assert cli(["transcribe", "--parse", "--language", "sv", str(tmp_path / "note.ogg")]) == 0
     found = json.loads(capsys.readouterr().out)
@@ -326,7 +326,7 @@ def test_transcribe_parse_prints_json(cli, tmp_path, monkeypatch, capsys):
 
 
 def test_transcribe_says_what_is_wrong_in_one_line(cli, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("bot.voice_cli.Transcriber", _CannedTranscriber)
+    monkeypatch.setattr("bot.cli.transcribe.Transcriber", _CannedTranscriber)
     (tmp_path / "note.ogg").write_bytes(b"broken")
     assert cli(["transcribe", str(tmp_path / "note.ogg")]) == 3
     assert cli(["transcribe", str(tmp_path / "missing.ogg")]) == 2

@@ -516,7 +516,7 @@ async def test_type_instead_asks_again_and_keeps_nothing(h, name):
 
 # --- A read-back that belongs to a step that is gone --------------------------------------
 
-# «Ja» answers only the step that heard the words (bot/listening.py keeps the step).
+# «Ja» answers only the step that heard the words (bot/voice/listening.py keeps the step).
 
 
 async def swedish_text_step(h: Any) -> dict[str, str]:

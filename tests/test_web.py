@@ -8,7 +8,7 @@ import json
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import web
+from bot.telegram import web
 from tests.fakes import Updates
 
 SECRET = "a-long-random-secret"

@@ -17,12 +17,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import timeouts
 from bot.context import BotContext
 from bot.conversations import voice
 from bot.handlers import voice as voice_notes
 from bot.services import people, said_time, when
 from bot.services.views import PersonView
+from bot.telegram import timeouts
 from bot.ui import keyboards, texts
 from bot.ui.labels import LabelFilter, code_of
 
@@ -192,7 +192,7 @@ async def leave(update: Update, context: BotContext) -> int:
 
 def leave_handlers() -> Handlers:
     """/start and /meny leave the conversation for the menu. After a restart, the timeout is
-    armed again through the last one (see bot/timeouts.py); no real update matches it."""
+    armed again through the last one (see bot/telegram/timeouts.py); no real update matches it."""
     return [CommandHandler(["start", "meny", "menu"], leave), timeouts.resume_handler()]
 
 

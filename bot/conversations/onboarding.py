@@ -16,11 +16,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import timeouts
 from bot.context import BotContext
 from bot.conversations import common, voice
 from bot.services import organisations, people
 from bot.services.views import CATEGORIES, AreaView
+from bot.telegram import timeouts
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
 from bot.ui.labels import extra_code_of, label

@@ -7,7 +7,6 @@ import json
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import timeouts
 from bot.context import BotContext
 from bot.conversations import common
 from bot.handlers.buttons import Refused, act
@@ -15,6 +14,7 @@ from bot.handlers.places import tell_moved_up
 from bot.handlers.requests import tell_cancelled, tell_given_back
 from bot.services import privacy
 from bot.services.errors import NotRegistered
+from bot.telegram import timeouts
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
 

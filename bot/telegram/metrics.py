@@ -8,7 +8,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from telegram.request import BaseRequest, RequestData
 
-from bot.wrapped_request import WrappedRequest
+from bot.telegram.wrapped import WrappedRequest
 
 # Bot API methods that deliver a message to someone.
 SENDING = frozenset(

@@ -1,7 +1,8 @@
 """Sending to other people: each in their own language; blocked bots noted, not retried.
 
-A message Telegram still does not take after the HTTP retries (bot/retrying.py) is kept in the
-outbound queue and sent again by the outbound job (bot/outbound.py), so a passing Bot API
+A message Telegram still does not take after the HTTP retries
+(bot/telegram/retrying.py) is kept in the
+outbound queue and sent again by the outbound job (bot/jobs/resend.py), so a passing Bot API
 failure does not lose it. Forbidden (blocked), BadRequest (the message itself is refused) and
 ChatMigrated are final: sending the same again would not help.
 """

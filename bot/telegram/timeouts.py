@@ -28,7 +28,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, ConversationHandler, TypeHandler
 
 from bot.context import BotContext
-from bot.persistence import SqlPersistence
+from bot.telegram.persistence import SqlPersistence
 from storage.uow import StorageUnavailable
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from telegram.ext import Application
 from bot.services import retention
 
 if TYPE_CHECKING:
-    from bot.scheduler import Scheduler
+    from bot.jobs.scheduler import Scheduler
 
 
 async def purge_old(app: Application[Any, Any, Any, Any, Any, Any], scheduler: Scheduler) -> None:

@@ -19,7 +19,7 @@ from telegram import Message
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.outbox import retry_seconds
+from bot.jobs.send_broadcasts import retry_seconds
 from bot.services import reminders
 from bot.services.reminders import DispatchResult, ReminderView
 from bot.settings import Settings

@@ -66,7 +66,7 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
     ) -> dict[ConversationKey, tuple[object, datetime | None]]:
         """Each stored state of a conversation and when it was written (None: not recorded).
 
-        Read at start to arm the timeouts again (``bot/timeouts.py``).
+        Read at start to arm the timeouts again (``bot/telegram/timeouts.py``).
         """
         async with self._uow() as uow:
             raw = await uow.states.load_dated(f"conv:{name}")

@@ -18,7 +18,7 @@ from bot.ui import texts
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWorkFactory
 
-DEMO_FILE = Path(__file__).resolve().parent / "demo" / "places.csv"
+DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "places.csv"
 
 
 def import_file(settings: Settings, path: Path) -> int:

@@ -16,7 +16,7 @@ from bot.services.views import CloseResult, Recipient
 from bot.ui import escalation_keyboards, texts
 
 if TYPE_CHECKING:
-    from bot.scheduler import Scheduler
+    from bot.jobs.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]

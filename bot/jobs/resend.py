@@ -1,10 +1,10 @@
 """The outbound job: sends again the notifications Telegram did not take at once.
 
-Like the broadcast outbox (bot/outbox.py), one message per unit of work: the row is claimed
-(``FOR UPDATE SKIP LOCKED`` on PostgreSQL), sent through the bot (so through the retries and
-the one rate limiter) and recorded before the transaction commits, so a restart neither loses
-a row nor, but for a kill in the millisecond between Telegram's answer and the commit, sends it
-twice. The job paces itself before it opens the transaction, so on SQLite the write lock is not
+Like the broadcast outbox (bot/jobs/send_broadcasts.py), one message per unit of work: the row
+is claimed (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), sent through the bot (so through the
+retries and the one rate limiter) and recorded before the transaction commits, so a restart
+neither loses a row nor, but for a kill in the millisecond between Telegram's answer and the
+commit, sends it twice. The job paces itself before it opens the transaction, so on SQLite the write lock is not
 held while waiting for the limiter.
 """
 
@@ -21,15 +21,15 @@ from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot import ratelimit
-from bot.notifier import Markup
-from bot.outbox import retry_seconds
-from bot.ratelimit import Pace
+from bot.jobs.send_broadcasts import retry_seconds
 from bot.services import outbound
+from bot.telegram import ratelimit
+from bot.telegram.ratelimit import Pace
+from bot.telegram.sender import Markup
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from bot.scheduler import Scheduler
+    from bot.jobs.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]

@@ -2,7 +2,7 @@
 
 ``RetryingRequest`` wraps the real request, so every method gets the same few attempts with a
 short jittered backoff. A 429 is not retried here: PTB turns it into ``RetryAfter``, which the
-rate limiter waits out and retries (bot/ratelimit.py). Other 4xx answers are final.
+rate limiter waits out and retries (bot/telegram/ratelimit.py). Other 4xx answers are final.
 
 Sending again after a failure that may have reached Telegram (a read timeout, a dropped
 connection, a 5xx) can deliver a message twice. For a notification a duplicate is better than
@@ -26,7 +26,7 @@ import httpx
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
-from bot.wrapped_request import WrappedRequest
+from bot.telegram.wrapped import WrappedRequest
 
 log = logging.getLogger(__name__)
 

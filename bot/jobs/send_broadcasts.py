@@ -30,14 +30,14 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import ratelimit
-from bot.ratelimit import Pace
 from bot.services import broadcasts
 from bot.services.broadcasts import Outgoing, Progress
+from bot.telegram import ratelimit
+from bot.telegram.ratelimit import Pace
 from bot.ui import texts
 
 if TYPE_CHECKING:
-    from bot.scheduler import Scheduler
+    from bot.jobs.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]

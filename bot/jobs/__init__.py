@@ -1,0 +1,1 @@
+"""Periodic jobs: each polls its own rows in the database and sends what is due."""
