@@ -15,7 +15,7 @@ from bot.context import BotContext
 from bot.conversations import common
 from bot.i18n import _
 from bot.services.place_admin import ActivityCard, ActivityDraft
-from bot.ui import admin_keyboards, keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.labels import label
 from storage.place_models import ACTIVITY_CATEGORIES
 
@@ -85,7 +85,7 @@ async def _ask(update: Update, context: BotContext, state: State, text: str, mar
 async def ask_title(update: Update, context: BotContext) -> int:
     """Ask what the activity is called."""
     return await _ask(
-        update, context, State.TITLE, texts.admin_ask_title(), admin_keyboards.reply()
+        update, context, State.TITLE, texts.admin_ask_title(), keyboards.place_admin.reply()
     )
 
 
@@ -95,20 +95,22 @@ def kinds() -> dict[str, str]:
 
 async def ask_kind(update: Update, context: BotContext) -> int:
     """Ask what kind of activity it is."""
-    markup = admin_keyboards.reply(*kinds().values())
+    markup = keyboards.place_admin.reply(*kinds().values())
     return await _ask(update, context, State.KIND, texts.admin_ask_kind(), markup)
 
 
 async def ask_when(update: Update, context: BotContext) -> int:
     """Ask for the first date and time, typed."""
-    return await _ask(update, context, State.WHEN, texts.admin_ask_when(), admin_keyboards.reply())
+    return await _ask(
+        update, context, State.WHEN, texts.admin_ask_when(), keyboards.place_admin.reply()
+    )
 
 
 async def ask_confirm_when(update: Update, context: BotContext) -> int:
     """Read the time back: «Jag uppfattade: … Stämmer det?»."""
     at = datetime.fromisoformat(answers(context)["starts_at"])
     text = texts.confirm_time(texts.moment(at, context.tz))
-    return await _ask(update, context, State.CONFIRM_WHEN, text, keyboards.yes_retype())
+    return await _ask(update, context, State.CONFIRM_WHEN, text, keyboards.asking.yes_retype())
 
 
 def options(names: dict[Any, str]) -> dict[str, str]:
@@ -117,38 +119,38 @@ def options(names: dict[Any, str]) -> dict[str, str]:
 
 async def ask_repeat(update: Update, context: BotContext) -> int:
     """Ask how often it happens."""
-    markup = admin_keyboards.reply(*options(texts.ADMIN_REPEATS).values())
+    markup = keyboards.place_admin.reply(*options(texts.ADMIN_REPEATS).values())
     return await _ask(update, context, State.REPEAT, texts.admin_ask_repeat(), markup)
 
 
 async def ask_length(update: Update, context: BotContext) -> int:
     """Ask how long it lasts."""
-    markup = admin_keyboards.reply(*options(texts.ADMIN_LENGTHS).values())
+    markup = keyboards.place_admin.reply(*options(texts.ADMIN_LENGTHS).values())
     return await _ask(update, context, State.LENGTH, texts.admin_ask_length(), markup)
 
 
 async def ask_signup(update: Update, context: BotContext) -> int:
     """Ask whether people just come or sign up."""
-    markup = admin_keyboards.reply(*options(texts.ADMIN_SIGNUP).values())
+    markup = keyboards.place_admin.reply(*options(texts.ADMIN_SIGNUP).values())
     return await _ask(update, context, State.SIGNUP, texts.admin_ask_signup(), markup)
 
 
 async def ask_seats(update: Update, context: BotContext) -> int:
     """Ask for the number of seats."""
     return await _ask(
-        update, context, State.SEATS, texts.admin_ask_seats(), admin_keyboards.reply()
+        update, context, State.SEATS, texts.admin_ask_seats(), keyboards.place_admin.reply()
     )
 
 
 async def ask_cost(update: Update, context: BotContext) -> int:
     """Ask what it costs."""
-    markup = admin_keyboards.reply(texts.cost(None))
+    markup = keyboards.place_admin.reply(texts.cost(None))
     return await _ask(update, context, State.COST, texts.admin_ask_cost(), markup)
 
 
 async def ask_description(update: Update, context: BotContext) -> int:
     """Ask for a few words about it (only when changing)."""
-    markup = admin_keyboards.reply(label("skip"))
+    markup = keyboards.place_admin.reply(label("skip"))
     return await _ask(update, context, State.DESCRIPTION, texts.admin_ask_description(), markup)
 
 
@@ -156,5 +158,5 @@ async def ask_summary(update: Update, context: BotContext) -> int:
     """Show the whole activity and ask to save it."""
     given = answers(context)
     text = texts.admin_summary(draft(given), given.get("place", ""), context.tz)
-    markup = admin_keyboards.reply(texts.admin_save_label())
+    markup = keyboards.place_admin.reply(texts.admin_save_label())
     return await _ask(update, context, State.SUMMARY, text, markup)

@@ -34,7 +34,7 @@ async def ask_name(update: Update, context: BotContext) -> int:
     """Ask for the area's name."""
     await common.checkpoint(update, context, NAME, State.AREA_NAME)
     await update.effective_message.reply_text(
-        texts.ask_area_name(), reply_markup=keyboards.nav_only()
+        texts.ask_area_name(), reply_markup=keyboards.common.nav_only()
     )
     return State.AREA_NAME
 

@@ -25,9 +25,9 @@ from bot.handlers.buttons import REFUSED, act
 from bot.services import broadcasts, people
 from bot.services.broadcasts import MAX_TEXT, Audience
 from bot.services.errors import DomainError, NotFound
-from bot.ui import broadcast_keyboards as kb
 from bot.ui import texts
 from bot.ui.callbacks import Callback, decode
+from bot.ui.keyboards import broadcast as kb
 from bot.ui.labels import LabelFilter
 
 NAME = "broadcast"

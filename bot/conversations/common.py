@@ -77,9 +77,9 @@ async def show_menu(update: Update, context: BotContext, text: str | None = None
     if message is None:
         return
     if found is None or not found.onboarded:
-        await message.reply_text(texts.start_first(), reply_markup=keyboards.remove())
+        await message.reply_text(texts.start_first(), reply_markup=keyboards.common.remove())
         return
-    await message.reply_text(text or texts.menu(), reply_markup=keyboards.main_menu(found))
+    await message.reply_text(text or texts.menu(), reply_markup=keyboards.common.main_menu(found))
 
 
 async def read_text(update: Update, context: BotContext, limit: int) -> str | None:
@@ -214,7 +214,7 @@ def timeout_handlers(say: Callable[[], str], forget: str | None = None) -> Handl
         context.bot_data.catalogs.activate(found.locale if found else None)
         chat = update.effective_chat
         if chat is not None:
-            markup = keyboards.main_menu(found) if found and found.onboarded else None
+            markup = keyboards.common.main_menu(found) if found and found.onboarded else None
             await context.bot.send_message(chat.id, say(), reply_markup=markup)
         return END
 

@@ -16,7 +16,7 @@ from bot.conversations import common, voice
 from bot.handlers.places import send_page
 from bot.services import places
 from bot.services.places import Search
-from bot.ui import place_keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.labels import LabelFilter, label
 from storage.place_models import ACTIVITY_CATEGORIES
 
@@ -46,7 +46,7 @@ async def ask_way(update: Update, context: BotContext) -> int:
     """Offer the ways to search."""
     await common.checkpoint(update, context, NAME, State.WAY)
     await update.effective_message.reply_text(
-        texts.find_how(), reply_markup=place_keyboards.ways()
+        texts.find_how(), reply_markup=keyboards.places.ways()
     )
     return State.WAY
 
@@ -86,7 +86,7 @@ async def show_planned(update: Update, context: BotContext) -> int:
     async with context.uow() as uow:
         items = await places.planned(uow, update.effective_user.id, context.now())
     await update.effective_message.reply_text(
-        texts.planned_intro(items), reply_markup=place_keyboards.planned(items, context.tz)
+        texts.planned_intro(items), reply_markup=keyboards.places.planned(items, context.tz)
     )
     return State.WAY
 
@@ -101,7 +101,7 @@ async def ask_kind(update: Update, context: BotContext) -> int:
     """Ask which kind of meeting place."""
     await common.checkpoint(update, context, NAME, State.KIND)
     await update.effective_message.reply_text(
-        texts.ask_kind(), reply_markup=place_keyboards.kinds()
+        texts.ask_kind(), reply_markup=keyboards.places.kinds()
     )
     return State.KIND
 
@@ -136,11 +136,11 @@ async def show_results(update: Update, context: BotContext, search: Search) -> i
         search,
         0,
         intro=lambda total: texts.results_intro(search.mode, total, detail),
-        intro_markup=place_keyboards.ways(),
+        intro_markup=keyboards.places.ways(),
     )
     if page is None:
         await message.reply_text(
-            texts.nothing_found(search.mode), reply_markup=place_keyboards.ways()
+            texts.nothing_found(search.mode), reply_markup=keyboards.places.ways()
         )
     return State.WAY
 

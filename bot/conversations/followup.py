@@ -48,7 +48,7 @@ async def ask_comment(update: Update, context: BotContext) -> int:
     """Ask for an optional comment."""
     await common.checkpoint(update, context, NAME, State.COMMENT)
     await update.effective_message.reply_text(
-        texts.ask_follow_up_comment(), reply_markup=keyboards.with_skip()
+        texts.ask_follow_up_comment(), reply_markup=keyboards.common.with_skip()
     )
     return State.COMMENT
 

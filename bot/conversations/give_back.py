@@ -42,7 +42,7 @@ async def ask_reason(update: Update, context: BotContext) -> int:
     """Ask for an optional reason."""
     await common.checkpoint(update, context, NAME, State.REASON)
     await update.effective_message.reply_text(
-        texts.ask_give_back_reason(), reply_markup=keyboards.with_skip()
+        texts.ask_give_back_reason(), reply_markup=keyboards.common.with_skip()
     )
     return State.REASON
 

@@ -24,7 +24,7 @@ from bot.handlers.place_admin import card_of, forget, pattern, send_card, show_l
 from bot.services import people, place_admin
 from bot.services.errors import DomainError
 from bot.services.place_admin import PLACE_FIELDS, Invalid
-from bot.ui import admin_keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.labels import LabelFilter, extra_code_of, label
 
 NAME = "manage_places"
@@ -104,7 +104,7 @@ async def _ask(
 async def ask_name(update: Update, context: BotContext) -> int:
     """Ask what the place is called."""
     question = texts.admin_ask_place_name()
-    return await _ask(update, context, State.NAME, question, admin_keyboards.reply())
+    return await _ask(update, context, State.NAME, question, keyboards.place_admin.reply())
 
 
 async def ask_area(update: Update, context: BotContext) -> int:
@@ -112,25 +112,27 @@ async def ask_area(update: Update, context: BotContext) -> int:
     async with context.uow() as uow:
         names = [a.name for a in await people.areas(uow)]
     question = texts.admin_ask_area(_answers(context).get("name", ""))
-    return await _ask(update, context, State.AREA, question, admin_keyboards.reply(*names))
+    return await _ask(update, context, State.AREA, question, keyboards.place_admin.reply(*names))
 
 
 async def ask_address(update: Update, context: BotContext) -> int:
     """Ask for the street address, or «Online only»."""
-    markup = admin_keyboards.reply(texts.admin_online_only())
+    markup = keyboards.place_admin.reply(texts.admin_online_only())
     return await _ask(update, context, State.ADDRESS, texts.admin_ask_address(), markup)
 
 
 async def ask_link(update: Update, context: BotContext) -> int:
     """Ask for a link: needed for an online place, else it can be skipped."""
     required = bool(_answers(context).get("online"))
-    markup = admin_keyboards.reply() if required else admin_keyboards.reply(label("skip"))
+    markup = (
+        keyboards.place_admin.reply() if required else keyboards.place_admin.reply(label("skip"))
+    )
     return await _ask(update, context, State.LINK, texts.admin_ask_link(required), markup)
 
 
 async def ask_transit(update: Update, context: BotContext) -> int:
     """Ask how to get there by bus or train."""
-    markup = admin_keyboards.reply(label("skip"))
+    markup = keyboards.place_admin.reply(label("skip"))
     return await _ask(update, context, State.TRANSIT, texts.admin_ask_transit(), markup)
 
 

@@ -61,21 +61,27 @@ async def _areas(context: BotContext) -> list[AreaView]:
 async def ask_language(update: Update, context: BotContext) -> int:
     """Greet and ask for the language."""
     await common.checkpoint(update, context, NAME, State.LANGUAGE)
-    await update.effective_message.reply_text(texts.welcome(), reply_markup=keyboards.languages())
+    await update.effective_message.reply_text(
+        texts.welcome(), reply_markup=keyboards.onboarding.languages()
+    )
     return State.LANGUAGE
 
 
 async def ask_role(update: Update, context: BotContext) -> int:
     """Ask whether the person wants help or wants to help."""
     await common.checkpoint(update, context, NAME, State.ROLE)
-    await update.effective_message.reply_text(texts.ask_role(), reply_markup=keyboards.roles())
+    await update.effective_message.reply_text(
+        texts.ask_role(), reply_markup=keyboards.onboarding.roles()
+    )
     return State.ROLE
 
 
 async def ask_name(update: Update, context: BotContext) -> int:
     """Ask for the first name."""
     await common.checkpoint(update, context, NAME, State.NAME)
-    await update.effective_message.reply_text(texts.ask_name(), reply_markup=keyboards.nav_only())
+    await update.effective_message.reply_text(
+        texts.ask_name(), reply_markup=keyboards.common.nav_only()
+    )
     return State.NAME
 
 
@@ -86,12 +92,12 @@ async def ask_area(update: Update, context: BotContext) -> int:
     if not areas:
         context.user_data.pop("onboarding", None)
         await update.effective_message.reply_text(
-            texts.no_areas_yet(), reply_markup=keyboards.remove()
+            texts.no_areas_yet(), reply_markup=keyboards.common.remove()
         )
         return common.END
     await update.effective_message.reply_text(
         texts.ask_area(_answers(context).get("name", "")),
-        reply_markup=keyboards.area_choice(areas),
+        reply_markup=keyboards.onboarding.area_choice(areas),
     )
     return State.AREA
 
@@ -100,7 +106,7 @@ async def ask_address(update: Update, context: BotContext) -> int:
     """Ask a resident for the address a volunteer should come to."""
     await common.checkpoint(update, context, NAME, State.ADDRESS)
     await update.effective_message.reply_text(
-        texts.ask_address(), reply_markup=keyboards.nav_only()
+        texts.ask_address(), reply_markup=keyboards.common.nav_only()
     )
     return State.ADDRESS
 
@@ -108,7 +114,9 @@ async def ask_address(update: Update, context: BotContext) -> int:
 async def ask_phone(update: Update, context: BotContext) -> int:
     """Offer to share or write a phone number, or skip."""
     await common.checkpoint(update, context, NAME, State.PHONE)
-    await update.effective_message.reply_text(texts.ask_phone(), reply_markup=keyboards.phone())
+    await update.effective_message.reply_text(
+        texts.ask_phone(), reply_markup=keyboards.onboarding.phone()
+    )
     return State.PHONE
 
 
@@ -116,7 +124,7 @@ async def ask_consent(update: Update, context: BotContext) -> int:
     """Explain plainly who sees the address and phone, and ask for consent."""
     await common.checkpoint(update, context, NAME, State.CONSENT)
     await update.effective_message.reply_text(
-        texts.ask_consent(), reply_markup=keyboards.consent()
+        texts.ask_consent(), reply_markup=keyboards.onboarding.consent()
     )
     return State.CONSENT
 
@@ -128,13 +136,15 @@ async def ask_volunteer_areas(update: Update, context: BotContext) -> int:
     if not areas:
         context.user_data.pop("onboarding", None)
         await update.effective_message.reply_text(
-            texts.no_areas_yet(), reply_markup=keyboards.remove()
+            texts.no_areas_yet(), reply_markup=keyboards.common.remove()
         )
         return common.END
     chosen = [str(a) for a in _answers(context).get("v_areas", [])]
     await update.effective_message.reply_text(
         texts.ask_volunteer_areas(_answers(context).get("name", "")),
-        reply_markup=keyboards.multi_select(keyboards.area_options(areas), chosen),
+        reply_markup=keyboards.onboarding.multi_select(
+            keyboards.onboarding.area_options(areas), chosen
+        ),
     )
     return State.V_AREAS
 
@@ -144,8 +154,8 @@ async def ask_volunteer_skills(update: Update, context: BotContext) -> int:
     await common.checkpoint(update, context, NAME, State.V_SKILLS)
     await update.effective_message.reply_text(
         texts.ask_volunteer_skills(),
-        reply_markup=keyboards.multi_select(
-            keyboards.skill_options(), _answers(context).get("skills", [])
+        reply_markup=keyboards.onboarding.multi_select(
+            keyboards.onboarding.skill_options(), _answers(context).get("skills", [])
         ),
     )
     return State.V_SKILLS
@@ -162,7 +172,7 @@ async def ask_organisation(update: Update, context: BotContext) -> int:
     names = list((await _organisations(context)).values())
     await update.effective_message.reply_text(
         texts.ask_organisation(),
-        reply_markup=keyboards.choose([*names, label("organisation.none")]),
+        reply_markup=keyboards.common.choose([*names, label("organisation.none")]),
     )
     return State.V_ORGANISATION
 
@@ -223,7 +233,7 @@ async def got_role(update: Update, context: BotContext) -> int:
         # Say it now, not after three more questions.
         context.user_data.pop("onboarding", None)
         await update.effective_message.reply_text(
-            texts.no_areas_yet(), reply_markup=keyboards.remove()
+            texts.no_areas_yet(), reply_markup=keyboards.common.remove()
         )
         return common.END
     _answers(context)["role"] = choice.removeprefix("role.")
@@ -310,7 +320,7 @@ async def got_consent(update: Update, context: BotContext) -> int:
     if choice == "consent.no":
         context.user_data.pop("onboarding", None)
         await update.effective_message.reply_text(
-            texts.no_consent(), reply_markup=keyboards.remove()
+            texts.no_consent(), reply_markup=keyboards.common.remove()
         )
         return common.END
     answers = _answers(context)
@@ -327,7 +337,7 @@ async def got_consent(update: Update, context: BotContext) -> int:
     context.user_data.pop("onboarding", None)
     await common.finish(update, context, NAME)
     await update.effective_message.reply_text(
-        texts.resident_ready(answers["name"]), reply_markup=keyboards.main_menu(person)
+        texts.resident_ready(answers["name"]), reply_markup=keyboards.common.main_menu(person)
     )
     return common.END
 
@@ -364,11 +374,11 @@ async def toggled(update: Update, context: BotContext) -> int:
     await common.checkpoint(update, context, NAME, state)
     await query.answer()
     options = (
-        keyboards.area_options(await _areas(context))
+        keyboards.onboarding.area_options(await _areas(context))
         if state == State.V_AREAS
-        else keyboards.skill_options()
+        else keyboards.onboarding.skill_options()
     )
-    await query.edit_message_reply_markup(keyboards.multi_select(options, chosen))
+    await query.edit_message_reply_markup(keyboards.onboarding.multi_select(options, chosen))
     return state
 
 
@@ -411,7 +421,7 @@ async def _finish_volunteer(update: Update, context: BotContext) -> int:
     context.user_data.pop("onboarding", None)
     await common.finish(update, context, NAME)
     await update.effective_message.reply_text(
-        texts.volunteer_waiting(answers["name"]), reply_markup=keyboards.main_menu(person)
+        texts.volunteer_waiting(answers["name"]), reply_markup=keyboards.common.main_menu(person)
     )
     for coordinator in coordinators:
         await context.data.notifier.send(
@@ -432,7 +442,9 @@ async def _finish_coordinator(update: Update, context: BotContext) -> int:
     text = texts.coordinator_ready(name)
     if not has_areas:
         text += "\n\n" + texts.coordinator_no_areas()
-    await update.effective_message.reply_text(text, reply_markup=keyboards.main_menu(person))
+    await update.effective_message.reply_text(
+        text, reply_markup=keyboards.common.main_menu(person)
+    )
     return common.END
 
 
@@ -450,7 +462,7 @@ async def cancel(update: Update, context: BotContext) -> int:
     """Stop onboarding; nothing half-done is kept."""
     context.user_data.pop("onboarding", None)
     await update.effective_message.reply_text(
-        texts.onboarding_cancelled(), reply_markup=keyboards.remove()
+        texts.onboarding_cancelled(), reply_markup=keyboards.common.remove()
     )
     return common.END
 

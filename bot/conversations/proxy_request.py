@@ -74,23 +74,27 @@ async def _areas(context: BotContext) -> dict[str, str]:
 
 async def ask_name(update: Update, context: BotContext) -> int:
     """Ask for the resident's first name."""
-    return await _ask(update, context, State.NAME, texts.proxy_ask_name(), keyboards.nav_only())
+    return await _ask(
+        update, context, State.NAME, texts.proxy_ask_name(), keyboards.common.nav_only()
+    )
 
 
 async def ask_phone(update: Update, context: BotContext) -> int:
     """Ask for the resident's phone number (the volunteer calls before coming)."""
     text = texts.proxy_ask_phone(_answers(context)["name"])
-    return await _ask(update, context, State.PHONE, text, keyboards.nav_only())
+    return await _ask(update, context, State.PHONE, text, keyboards.common.nav_only())
 
 
 async def ask_address(update: Update, context: BotContext) -> int:
     """Ask where the volunteer should go."""
-    return await _ask(update, context, State.ADDRESS, texts.ask_address(), keyboards.nav_only())
+    return await _ask(
+        update, context, State.ADDRESS, texts.ask_address(), keyboards.common.nav_only()
+    )
 
 
 async def ask_area(update: Update, context: BotContext) -> int:
     """Ask which area the resident lives in."""
-    markup = keyboards.area_choice(await _area_list(context))
+    markup = keyboards.onboarding.area_choice(await _area_list(context))
     text = texts.proxy_ask_area(_answers(context)["name"])
     return await _ask(update, context, State.AREA, text, markup)
 
@@ -98,36 +102,38 @@ async def ask_area(update: Update, context: BotContext) -> int:
 async def ask_category(update: Update, context: BotContext) -> int:
     """Ask what kind of help is needed."""
     text = texts.proxy_ask_category(_answers(context)["name"])
-    return await _ask(update, context, State.CATEGORY, text, keyboards.categories())
+    return await _ask(update, context, State.CATEGORY, text, keyboards.asking.categories())
 
 
 async def ask_when(update: Update, context: BotContext) -> int:
     """Ask when the help is needed."""
     text = texts.proxy_ask_when(_answers(context)["name"])
-    return await _ask(update, context, State.WHEN, text, keyboards.when())
+    return await _ask(update, context, State.WHEN, text, keyboards.asking.when())
 
 
 async def ask_day(update: Update, context: BotContext) -> int:
     """Offer the coming seven days."""
     days = list(next_days(context).values())
-    return await _ask(update, context, State.DAY, texts.ask_day(), keyboards.days(days))
+    return await _ask(update, context, State.DAY, texts.ask_day(), keyboards.asking.days(days))
 
 
 async def ask_part(update: Update, context: BotContext) -> int:
     """Ask for the time of day on the chosen day."""
     day = texts.day(date.fromisoformat(_answers(context)["when_day"])).capitalize()
-    return await _ask(update, context, State.PART, texts.ask_part(day), keyboards.parts())
+    return await _ask(update, context, State.PART, texts.ask_part(day), keyboards.asking.parts())
 
 
 async def ask_confirm_time(update: Update, context: BotContext) -> int:
     """Read a typed time back for confirmation."""
     text = texts.confirm_time(texts.when(_when(context), context.tz))
-    return await _ask(update, context, State.CONFIRM_TIME, text, keyboards.yes_retype())
+    return await _ask(update, context, State.CONFIRM_TIME, text, keyboards.asking.yes_retype())
 
 
 async def ask_details(update: Update, context: BotContext) -> int:
     """Offer to add a few words."""
-    return await _ask(update, context, State.DETAILS, texts.ask_details(), keyboards.with_skip())
+    return await _ask(
+        update, context, State.DETAILS, texts.ask_details(), keyboards.common.with_skip()
+    )
 
 
 async def ask_confirm(update: Update, context: BotContext) -> int:
@@ -136,7 +142,7 @@ async def ask_confirm(update: Update, context: BotContext) -> int:
     area = (await _areas(context)).get(str(a["area_id"]), "")
     base = texts.summary(a["category"], texts.when(_when(context), context.tz), a["details"], area)
     text = texts.proxy_summary(a["name"], a["phone"], a["address"], base)
-    return await _ask(update, context, State.CONFIRM, text, keyboards.send())
+    return await _ask(update, context, State.CONFIRM, text, keyboards.asking.send())
 
 
 # --- Answers -------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ async def start(update: Update, context: BotContext) -> int:
         return common.END
     draft = await draft_of(update, context)
     if draft is not None and (draft.category or draft.step != "category"):
-        await reply(update, texts.resume_draft(draft.category), keyboards.resume())
+        await reply(update, texts.resume_draft(draft.category), keyboards.asking.resume())
         return State.RESUME
     return await ask_category(update, context)
 
@@ -78,7 +78,9 @@ async def got_resume(update: Update, context: BotContext) -> int:
 
 async def _ask_resume(update: Update, context: BotContext) -> int:
     draft = await draft_of(update, context)
-    await reply(update, texts.resume_draft(draft.category if draft else None), keyboards.resume())
+    await reply(
+        update, texts.resume_draft(draft.category if draft else None), keyboards.asking.resume()
+    )
     return State.RESUME
 
 

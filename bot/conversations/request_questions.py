@@ -56,14 +56,14 @@ async def reply(update: Update, text: str, markup: Any) -> None:
 async def ask_category(update: Update, context: BotContext) -> int:
     """Ask what kind of help is needed."""
     await save(update, context, State.CATEGORY)
-    await reply(update, texts.ask_category(), keyboards.categories())
+    await reply(update, texts.ask_category(), keyboards.asking.categories())
     return State.CATEGORY
 
 
 async def ask_when(update: Update, context: BotContext) -> int:
     """Ask when the help is needed."""
     await save(update, context, State.WHEN)
-    await reply(update, texts.ask_when(), keyboards.when())
+    await reply(update, texts.ask_when(), keyboards.asking.when())
     return State.WHEN
 
 
@@ -76,7 +76,7 @@ def next_days(context: BotContext) -> dict[str, str]:
 async def ask_day(update: Update, context: BotContext) -> int:
     """Offer the coming seven days."""
     await save(update, context, State.DAY)
-    await reply(update, texts.ask_day(), keyboards.days(list(next_days(context).values())))
+    await reply(update, texts.ask_day(), keyboards.asking.days(list(next_days(context).values())))
     return State.DAY
 
 
@@ -84,7 +84,7 @@ async def ask_part(update: Update, context: BotContext) -> int:
     """Ask for the time of day on the chosen day."""
     draft = await save(update, context, State.PART)
     day_text = texts.day(date.fromisoformat(draft.when_day)) if draft.when_day else ""
-    await reply(update, texts.ask_part(day_text.capitalize()), keyboards.parts())
+    await reply(update, texts.ask_part(day_text.capitalize()), keyboards.asking.parts())
     return State.PART
 
 
@@ -92,7 +92,9 @@ async def ask_confirm_time(update: Update, context: BotContext) -> int:
     """Read a typed time back for confirmation."""
     draft = await save(update, context, State.CONFIRM_TIME)
     await reply(
-        update, texts.confirm_time(texts.when(draft.when, context.tz)), keyboards.yes_retype()
+        update,
+        texts.confirm_time(texts.when(draft.when, context.tz)),
+        keyboards.asking.yes_retype(),
     )
     return State.CONFIRM_TIME
 
@@ -100,7 +102,7 @@ async def ask_confirm_time(update: Update, context: BotContext) -> int:
 async def ask_details(update: Update, context: BotContext) -> int:
     """Offer to add a few words."""
     await save(update, context, State.DETAILS)
-    await reply(update, texts.ask_details(), keyboards.with_skip())
+    await reply(update, texts.ask_details(), keyboards.common.with_skip())
     return State.DETAILS
 
 
@@ -114,7 +116,7 @@ async def ask_confirm(update: Update, context: BotContext) -> int:
         texts.summary(
             draft.category or "other", texts.when(draft.when, context.tz), draft.details, area
         ),
-        keyboards.send(),
+        keyboards.asking.send(),
     )
     return State.CONFIRM
 
@@ -123,7 +125,7 @@ async def ask_guess_category(update: Update, context: BotContext) -> int:
     """Read back the kind of help heard, to confirm with one tap."""
     draft = await save(update, context, State.GUESS_CATEGORY)
     guessed = texts.category(draft.category or "other")
-    await reply(update, texts.guess_category(guessed), keyboards.yes_choose())
+    await reply(update, texts.guess_category(guessed), keyboards.asking.yes_choose())
     return State.GUESS_CATEGORY
 
 

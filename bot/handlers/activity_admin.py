@@ -17,7 +17,7 @@ from bot.handlers.place_admin import pattern
 from bot.handlers.requests import tell_cancelled
 from bot.services import activity_admin
 from bot.services.place_admin import ActivityCard
-from bot.ui import admin_keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode
 
 
@@ -25,7 +25,7 @@ async def send_card(update: Update, context: BotContext, card: ActivityCard) -> 
     """The activity card with its buttons (also used by the conversation)."""
     await update.effective_message.reply_text(
         texts.admin_activity_card(card, context.tz),
-        reply_markup=admin_keyboards.activity_card(card),
+        reply_markup=keyboards.activity_admin.activity_card(card),
     )
 
 
@@ -55,7 +55,7 @@ async def edit_menu(update: Update, context: BotContext) -> None:
     await update.callback_query.answer()
     await update.effective_message.reply_text(
         texts.admin_edit_activity(card.draft.title),
-        reply_markup=admin_keyboards.activity_edit(card),
+        reply_markup=keyboards.activity_admin.activity_edit(card),
     )
 
 
@@ -67,7 +67,7 @@ async def pick_date(update: Update, context: BotContext) -> None:
     await update.callback_query.answer()
     await update.effective_message.reply_text(
         texts.admin_pick_date(bool(card.next_dates)),
-        reply_markup=admin_keyboards.dates(card, context.tz),
+        reply_markup=keyboards.activity_admin.dates(card, context.tz),
     )
 
 
@@ -87,7 +87,7 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
     await update.callback_query.answer()
     await update.effective_message.reply_text(
         texts.admin_confirm_cancel(preview.title, at, preview.people, context.tz),
-        reply_markup=admin_keyboards.confirm(data.id, at),
+        reply_markup=keyboards.activity_admin.confirm(data.id, at),
     )
 
 

@@ -15,7 +15,7 @@ from bot.handlers.buttons import Refused, act
 from bot.handlers.tasks import announce_claim
 from bot.services import assignments, escalation
 from bot.services.errors import AlreadyClaimed, AlreadyYours, NotFound, NotOpen
-from bot.ui import escalation_keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.callbacks import Callback, pattern
 
 # A yes that came too late, or a second press: say what happened, kindly.
@@ -49,7 +49,7 @@ async def _page(update: Update, context: BotContext, edit: bool) -> None:
         await update.effective_message.reply_text(texts.no_volunteers())
         return
     text = texts.pick_volunteer(found.request, context.tz)
-    markup = escalation_keyboards.candidates(found)
+    markup = keyboards.escalation.candidates(found)
     if edit:
         await update.callback_query.edit_message_text(text, reply_markup=markup)
     else:
@@ -81,7 +81,7 @@ async def ask(update: Update, context: BotContext) -> None:
     req, name, tz = found.request, found.volunteer.first_name, context.tz
     sent = await context.data.notifier.deliver(
         found.volunteer,
-        lambda: (texts.ask_volunteer(req, tz), escalation_keyboards.ask_volunteer(found.id)),
+        lambda: (texts.ask_volunteer(req, tz), keyboards.escalation.ask_volunteer(found.id)),
     )
     if not sent.arrives:  # blocked us (a question queued for later still reaches them)
         await update.callback_query.answer(texts.could_not_reach(name), show_alert=True)
@@ -142,7 +142,7 @@ async def no(update: Update, context: BotContext) -> None:
             found.coordinator,
             lambda: (
                 texts.coordinator_told_declined(name, req, tz),
-                escalation_keyboards.pick_again(req.id),
+                keyboards.escalation.pick_again(req.id),
             ),
         )
 

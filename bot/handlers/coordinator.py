@@ -30,7 +30,7 @@ async def pending(update: Update, context: BotContext) -> None:
     for volunteer in waiting:
         await message.reply_text(
             texts.pending_card(volunteer, context.tz),
-            reply_markup=keyboards.vetting(volunteer.person_id),
+            reply_markup=keyboards.coordination.vetting(volunteer.person_id),
         )
 
 
@@ -57,7 +57,7 @@ async def decide(update: Update, context: BotContext) -> None:
         person = await people.find(uow, volunteer.telegram_id) if volunteer.telegram_id else None
     render = texts.approved_volunteer if approve else texts.declined_volunteer
     await context.data.notifier.send(
-        volunteer, lambda: (render(name), keyboards.main_menu(person) if person else None)
+        volunteer, lambda: (render(name), keyboards.common.main_menu(person) if person else None)
     )
 
 

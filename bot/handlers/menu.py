@@ -25,19 +25,19 @@ async def mine(update: Update, context: BotContext) -> None:
         tasks = await requests.my_tasks(uow, user_id) if "volunteer" in found.roles else []
     if "resident" in found.roles:
         await message.reply_text(
-            texts.my_requests(own, tz), reply_markup=keyboards.main_menu(found)
+            texts.my_requests(own, tz), reply_markup=keyboards.common.main_menu(found)
         )
         for req in own:
             if req.status in ("open", "claimed"):
-                markup = keyboards.request_actions(req.id, req.status)
+                markup = keyboards.tasks.request_actions(req.id, req.status)
                 await message.reply_text(texts.request_line(req, tz), reply_markup=markup)
     if "volunteer" in found.roles:
         await message.reply_text(
-            texts.my_tasks(tasks, tz), reply_markup=keyboards.main_menu(found)
+            texts.my_tasks(tasks, tz), reply_markup=keyboards.common.main_menu(found)
         )
         for req in tasks:
             await message.reply_text(
-                texts.request_line(req, tz), reply_markup=keyboards.task_show(req.id)
+                texts.request_line(req, tz), reply_markup=keyboards.tasks.task_show(req.id)
             )
     if not {"resident", "volunteer"} & found.roles:
         await common.show_menu(update, context)
@@ -57,7 +57,7 @@ async def pause(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain plainly what the bot does."""
     found = await common.person(update, context)
-    markup = keyboards.main_menu(found) if found and found.onboarded else None
+    markup = keyboards.common.main_menu(found) if found and found.onboarded else None
     await update.effective_message.reply_text(texts.help_text(), reply_markup=markup)
 
 
@@ -73,7 +73,9 @@ async def unexpected(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.start_first())
         return
     if not (message.voice or message.audio or message.video_note):
-        await message.reply_text(texts.not_understood(), reply_markup=keyboards.main_menu(found))
+        await message.reply_text(
+            texts.not_understood(), reply_markup=keyboards.common.main_menu(found)
+        )
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -17,7 +17,7 @@ from bot.handlers.buttons import Refused, act
 from bot.services import place_admin
 from bot.services.errors import DomainError, NotAllowed
 from bot.services.place_admin import PlaceCard, PlacePage
-from bot.ui import admin_keyboards, callbacks, texts
+from bot.ui import callbacks, keyboards, texts
 
 
 def pattern(action: str, ids: int = 1) -> str:
@@ -28,14 +28,15 @@ def pattern(action: str, ids: int = 1) -> str:
 async def send_list(update: Update, page: PlacePage) -> None:
     """One page of the list of places, with its buttons."""
     await update.effective_message.reply_text(
-        texts.admin_places_intro(not page.lines), reply_markup=admin_keyboards.place_list(page)
+        texts.admin_places_intro(not page.lines),
+        reply_markup=keyboards.place_admin.place_list(page),
     )
 
 
 async def send_card(update: Update, card: PlaceCard) -> None:
     """The place card with its buttons (also used by the activity screens and conversation)."""
     await update.effective_message.reply_text(
-        texts.admin_place_card(card), reply_markup=admin_keyboards.place_card(card)
+        texts.admin_place_card(card), reply_markup=keyboards.place_admin.place_card(card)
     )
 
 
@@ -96,7 +97,7 @@ async def edit_menu(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     await update.effective_message.reply_text(
-        texts.admin_edit_place(card.name), reply_markup=admin_keyboards.place_edit(card)
+        texts.admin_edit_place(card.name), reply_markup=keyboards.place_admin.place_edit(card)
     )
 
 
@@ -111,7 +112,7 @@ async def toggle(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(
-        texts.admin_edit_place(card.name), reply_markup=admin_keyboards.place_edit(card)
+        texts.admin_edit_place(card.name), reply_markup=keyboards.place_admin.place_edit(card)
     )
 
 

@@ -22,7 +22,7 @@ from bot.services import company, going, places
 from bot.services.errors import DomainError, Duplicate, NotAllowed, NotOpen, OnWaitingList
 from bot.services.places import Occasion, Search
 from bot.services.views import Recipient
-from bot.ui import place_keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.callbacks import pattern
 
 SEARCH_KEY = "find_place"
@@ -79,12 +79,12 @@ async def send_page(
         await message.reply_text(intro(page.total), reply_markup=intro_markup)
     for card in page.cards:
         await message.reply_text(
-            texts.card(card, context.tz), reply_markup=place_keyboards.card(card.activity_id)
+            texts.card(card, context.tz), reply_markup=keyboards.places.card(card.activity_id)
         )
     if page.more:
         shown = page.offset + len(page.cards)
         await message.reply_text(
-            texts.more_prompt(shown, page.total), reply_markup=place_keyboards.more()
+            texts.more_prompt(shown, page.total), reply_markup=keyboards.places.more()
         )
     return page
 
@@ -131,7 +131,7 @@ async def show(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     message = update.effective_message
-    await message.reply_text(texts.detail(found), reply_markup=place_keyboards.dates(found, tz))
+    await message.reply_text(texts.detail(found), reply_markup=keyboards.places.dates(found, tz))
     if found.lat is not None and found.lon is not None and found.address:
         await message.reply_venue(
             latitude=found.lat, longitude=found.lon, title=found.place, address=found.address
@@ -163,7 +163,7 @@ async def date(update: Update, context: BotContext) -> None:
         return
     item, at, tz = *found, context.tz
     await update.effective_message.reply_text(
-        texts.occasion(item, at, tz), reply_markup=place_keyboards.occasion(item.activity_id, at)
+        texts.occasion(item, at, tz), reply_markup=keyboards.places.occasion(item.activity_id, at)
     )
 
 
@@ -191,7 +191,7 @@ async def go(update: Update, context: BotContext) -> None:
     else:
         text = texts.waiting(item.title, when, result.position)
     await update.effective_message.reply_text(
-        text, reply_markup=place_keyboards.occasion(item.activity_id, at)
+        text, reply_markup=keyboards.places.occasion(item.activity_id, at)
     )
 
 
@@ -224,7 +224,7 @@ async def ask_not_going(update: Update, context: BotContext) -> None:
         return
     await update.effective_message.reply_text(
         texts.ask_not_going(item.title, texts.moment(at.at, tz)),
-        reply_markup=place_keyboards.confirm_not_going(item.activity_id, at),
+        reply_markup=keyboards.places.confirm_not_going(item.activity_id, at),
     )
 
 
@@ -277,7 +277,7 @@ async def tell_moved_up(
                     texts.reminder_note(policy, reminders_off, tz),
                 ]
             ),
-            place_keyboards.occasion(activity_id, seat),
+            keyboards.places.occasion(activity_id, seat),
         ),
     )
 
@@ -306,7 +306,7 @@ async def ask_company(update: Update, context: BotContext) -> None:
     seat = result.seat
     await update.effective_message.reply_text(
         texts.company_asked(result.title, texts.moment(seat.occurs_at, tz), delivered),
-        reply_markup=place_keyboards.with_company(
+        reply_markup=keyboards.places.with_company(
             seat.activity_id, Occasion(seat.occurs_at, None, seat.status)
         ),
     )

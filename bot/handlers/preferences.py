@@ -16,7 +16,7 @@ from bot.i18n import current_locale
 from bot.services import settings_prefs
 from bot.services.errors import DomainError, NotRegistered
 from bot.services.settings_prefs import NoVoice, Preferences
-from bot.ui import preference_keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.callbacks import Callback, decode, pattern
 from storage.uow import UnitOfWork
 
@@ -37,7 +37,7 @@ CHOICES: dict[str, tuple[str | None, ...]] = {
 def _markup(prefs: Preferences, context: BotContext) -> InlineKeyboardMarkup:
     # Without a speech engine the setting reads "off", whatever was stored.
     reading = prefs.read_aloud and context.data.read_aloud.available
-    return preference_keyboards.screen(reading, prefs.reminders, current_locale())
+    return keyboards.preferences.screen(reading, prefs.reminders, current_locale())
 
 
 async def show(update: Update, context: BotContext) -> None:

@@ -41,7 +41,7 @@ async def ask_erase(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(texts.start_first())
         return
     await update.effective_message.reply_text(
-        texts.ask_erase(), reply_markup=keyboards.confirm_erase()
+        texts.ask_erase(), reply_markup=keyboards.privacy.confirm_erase()
     )
 
 
@@ -67,7 +67,7 @@ async def erase(update: Update, context: BotContext) -> None:
     await query.answer()
     await query.edit_message_text(texts.erased())
     await update.effective_message.reply_text(
-        texts.erased_restart(), reply_markup=keyboards.remove()
+        texts.erased_restart(), reply_markup=keyboards.common.remove()
     )
     for closed in done.cancelled:
         await tell_cancelled(context, closed)

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.handlers.buttons import Refused, Say, act
 from bot.services import reminders
 from bot.services.errors import DomainError, NotRegistered
-from bot.ui import reminder_keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.callbacks import pattern
 
 # Someone who never finished /start is asked to begin there, not told they may not.
@@ -30,7 +30,7 @@ async def switch(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     text = texts.reminders_turned_on() if on else texts.reminders_turned_off()
-    await update.effective_message.reply_text(text, reply_markup=reminder_keyboards.toggle(on))
+    await update.effective_message.reply_text(text, reply_markup=keyboards.reminders.toggle(on))
 
 
 async def show(update: Update, context: BotContext) -> None:
@@ -42,7 +42,7 @@ async def show(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(texts.start_first())
         return
     await update.effective_message.reply_text(
-        texts.reminders_status(on), reply_markup=reminder_keyboards.toggle(on)
+        texts.reminders_status(on), reply_markup=keyboards.reminders.toggle(on)
     )
 
 

@@ -14,7 +14,7 @@ from bot.context import BotContext
 from bot.handlers.buttons import Refused, act
 from bot.services import reports
 from bot.services.errors import NotAllowed
-from bot.ui import report_files, report_keyboards, texts
+from bot.ui import keyboards, report_files, texts
 from bot.ui.callbacks import pattern
 from bot.ui.labels import LabelFilter
 
@@ -30,7 +30,9 @@ async def choose_period(update: Update, context: BotContext) -> None:
     except NotAllowed:
         await message.reply_text(texts.not_allowed())
         return
-    await message.reply_text(texts.report_choose_period(), reply_markup=report_keyboards.periods())
+    await message.reply_text(
+        texts.report_choose_period(), reply_markup=keyboards.reports.periods()
+    )
 
 
 def _files(report: reports.Report) -> tuple[bytes, bytes]:

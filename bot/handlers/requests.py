@@ -33,7 +33,7 @@ async def show(update: Update, context: BotContext) -> None:
         texts.request_detail(
             req, volunteer.first_name if volunteer else None, contact, context.tz
         ),
-        reply_markup=keyboards.request_actions(req.id, req.status),
+        reply_markup=keyboards.tasks.request_actions(req.id, req.status),
     )
 
 
@@ -48,7 +48,7 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(texts.task_closed(req, tz))
         return
     await update.effective_message.reply_text(
-        texts.ask_cancel(req, tz), reply_markup=keyboards.confirm_cancel(req.id)
+        texts.ask_cancel(req, tz), reply_markup=keyboards.tasks.confirm_cancel(req.id)
     )
 
 

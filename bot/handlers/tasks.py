@@ -22,7 +22,7 @@ from bot.services.errors import (
     NotVetted,
 )
 from bot.services.views import ClaimResult, CloseResult, PostRef, Recipient, RequestView
-from bot.ui import keyboards, report_keyboards, texts
+from bot.ui import keyboards, texts
 from bot.ui.callbacks import Callback, decode, pattern
 from storage.uow import UnitOfWork
 
@@ -42,14 +42,14 @@ async def send_offers(
     tz = context.tz
     for volunteer in volunteers:
         outcome = await context.data.notifier.deliver(
-            volunteer, lambda: (texts.task_card(req, tz), keyboards.task_offer(req.id))
+            volunteer, lambda: (texts.task_card(req, tz), keyboards.tasks.task_offer(req.id))
         )
         if outcome.message is not None:
             posts.append(PostRef(outcome.message.chat_id, outcome.message.message_id))
         queued += outcome.queued
     for chat_id in group_chat_ids:
         with context.data.catalogs.use(context.data.settings.default_locale):
-            text, markup = texts.task_card(req, tz), keyboards.task_offer(req.id)
+            text, markup = texts.task_card(req, tz), keyboards.tasks.task_offer(req.id)
         outcome = await context.data.notifier.deliver_to_chat(chat_id, text, markup)
         if outcome.message is not None:
             posts.append(PostRef(outcome.message.chat_id, outcome.message.message_id))
@@ -69,7 +69,7 @@ async def offer_request(update: Update, context: BotContext) -> None:
     )
     found = await common.person(update, context)
     await update.effective_message.reply_text(
-        texts.request_sent(delivered), reply_markup=keyboards.main_menu(found)
+        texts.request_sent(delivered), reply_markup=keyboards.common.main_menu(found)
     )
     await alert_if_nobody(context, result.request, delivered, result.coordinators)
 
@@ -147,7 +147,7 @@ async def announce_claim(update: Update, context: BotContext, result: ClaimResul
         result.volunteer,
         lambda: (
             texts.claimed_for_volunteer(req, result.contact, tz),
-            keyboards.task_held(req.id),
+            keyboards.tasks.task_held(req.id),
         ),
     )
     if not delivered.arrives:
@@ -195,16 +195,18 @@ async def done(update: Update, context: BotContext) -> None:
     volunteer = result.volunteer
     await notifier.send(
         volunteer,
-        lambda: (texts.hours_question(guess.minutes), report_keyboards.hours(req.id)),
+        lambda: (texts.hours_question(guess.minutes), keyboards.reports.hours(req.id)),
     )
-    await notifier.send(volunteer, lambda: (texts.ask_follow_up(), keyboards.follow_up(req.id)))
+    await notifier.send(
+        volunteer, lambda: (texts.ask_follow_up(), keyboards.tasks.follow_up(req.id))
+    )
     await notifier.send(
         result.resident,
         lambda: (
             texts.resident_told_done(req, volunteer.first_name, result.resident.on_behalf_of)
             + "\n\n"
             + texts.ask_follow_up(),
-            keyboards.follow_up(req.id),
+            keyboards.tasks.follow_up(req.id),
         ),
     )
 
@@ -218,7 +220,7 @@ async def show_task(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     req, _volunteer, contact = found
-    markup = keyboards.task_held(req.id) if req.status == "claimed" and contact else None
+    markup = keyboards.tasks.task_held(req.id) if req.status == "claimed" and contact else None
     await update.effective_message.reply_text(
         texts.request_detail(req, None, contact, context.tz), reply_markup=markup
     )

@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import BotContext
 from bot.services import people
-from bot.ui import texts, voice_keyboards
+from bot.ui import keyboards, texts
 from bot.ui.callbacks import decode, pattern
 from bot.voice.stt import VoiceBusy, VoiceError, VoiceTooLong, VoiceUnavailable
 
@@ -56,7 +56,7 @@ async def hear(update: Update, context: BotContext, scope: str, step: str) -> bo
         await message.reply_text(texts.voice_nothing_heard())
         return False
     nonce = listener.keep(chat.id, text, context.now(), step)
-    await message.reply_text(texts.heard(text), reply_markup=voice_keyboards.heard(scope, nonce))
+    await message.reply_text(texts.heard(text), reply_markup=keyboards.voice.heard(scope, nonce))
     return True
 
 

@@ -13,7 +13,7 @@ from telegram.ext import Application
 from bot.services import escalation, people
 from bot.services.escalation import Alert, DispatchCounts, EscalationPolicy
 from bot.services.views import CloseResult, Recipient
-from bot.ui import escalation_keyboards, texts
+from bot.ui import keyboards, texts
 
 if TYPE_CHECKING:
     from bot.jobs.scheduler import Scheduler
@@ -49,7 +49,7 @@ class _Sender:
         for coordinator in item.coordinators:
             with data.catalogs.use(coordinator.locale):
                 text = texts.escalation_alert(req, data.tz)
-                markup = escalation_keyboards.alert(req.id)
+                markup = keyboards.escalation.alert(req.id)
             await self._send(coordinator, text, markup)
         if item.resident is not None:
             with data.catalogs.use(item.resident.locale):

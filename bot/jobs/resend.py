@@ -4,8 +4,8 @@ Like the broadcast outbox (bot/jobs/send_broadcasts.py), one message per unit of
 is claimed (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), sent through the bot (so through the
 retries and the one rate limiter) and recorded before the transaction commits, so a restart
 neither loses a row nor, but for a kill in the millisecond between Telegram's answer and the
-commit, sends it twice. The job paces itself before it opens the transaction, so on SQLite the write lock is not
-held while waiting for the limiter.
+commit, sends it twice. The job paces itself before it opens the transaction, so on SQLite the
+write lock is not held while waiting for the limiter.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from bot.jobs.send_broadcasts import retry_seconds
 from bot.services import reminders
 from bot.services.reminders import DispatchResult, ReminderView
 from bot.settings import Settings
-from bot.ui import reminder_keyboards, texts
+from bot.ui import keyboards, texts
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -42,7 +42,7 @@ async def send_reminder(app: App, view: ReminderView) -> int | None:
     if chat_id is None:
         return None
     with data.catalogs.use(view.recipient.locale):
-        text, markup = texts.reminder(view, data.tz), reminder_keyboards.reminder(view)
+        text, markup = texts.reminder(view, data.tz), keyboards.reminders.reminder(view)
     try:
         message: Message = await app.bot.send_message(chat_id, text, reply_markup=markup)
     except Forbidden:

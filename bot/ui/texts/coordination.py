@@ -150,6 +150,24 @@ def cli_database_ready() -> str:
     return _("The database is up to date.")
 
 
+def cli_database_created(path: str) -> str:
+    return _("There was no database yet, so a new one was made: {path}").format(path=path)
+
+
+def cli_schema_behind() -> str:
+    return _(
+        "The database is not up to date with this version of Hjälpsam. "
+        "Run «hjalpsam db upgrade» first."
+    )
+
+
+def cli_schema_ahead() -> str:
+    return _(
+        "The database belongs to a newer version of Hjälpsam than this one. "
+        "Install the newer version."
+    )
+
+
 def cli_export_done(rows: int, feeds: int, where: str) -> str:
     return _("Wrote {rows} rows to places.csv and {feeds} calendar files to {where}.").format(
         rows=rows, feeds=feeds, where=where

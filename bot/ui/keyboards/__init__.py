@@ -1,0 +1,40 @@
+"""Keyboards, one module per part of the service, beside ``bot/ui/texts/<part>.py``.
+
+``from bot.ui import keyboards`` gives ``keyboards.<part>.<keyboard>()``.
+"""
+
+from bot.ui.keyboards import (
+    activity_admin,
+    asking,
+    broadcast,
+    common,
+    coordination,
+    escalation,
+    onboarding,
+    place_admin,
+    places,
+    preferences,
+    privacy,
+    reminders,
+    reports,
+    tasks,
+    voice,
+)
+
+__all__ = [
+    "activity_admin",
+    "asking",
+    "broadcast",
+    "common",
+    "coordination",
+    "escalation",
+    "onboarding",
+    "place_admin",
+    "places",
+    "preferences",
+    "privacy",
+    "reminders",
+    "reports",
+    "tasks",
+    "voice",
+]
