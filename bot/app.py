@@ -49,7 +49,7 @@ from bot.handlers import (
 )
 from bot.handlers import voice as voice_notes
 from bot.i18n import Catalogs
-from bot.jobs import escalate, purge, resend, scheduler, send_broadcasts
+from bot.jobs import escalate, purge, remind, resend, scheduler, send_broadcasts
 from bot.services.flood import FloodGuard
 from bot.services.reminders import ReminderPolicy
 from bot.settings import Settings
@@ -71,14 +71,13 @@ log = logging.getLogger(__name__)
 BEGIN, LOCALE, FLOOD, GATE, AFTER, DONE = -4, -3, -2, -1, 100, 101
 
 
-# Periodic jobs besides the reminders; each polls its own rows in the database.
+# Periodic jobs; each polls its own rows in the database.
 JOBS: tuple[scheduler.Job, ...] = (
-    scheduler.Job("broadcasts", send_broadcasts.send_due, lambda s: 1.0),
-    # Notifications Telegram did not take at once (bot/telegram/sender.py).
-    scheduler.Job("outbound", resend.send_due, lambda s: resend.INTERVAL),
-    scheduler.Job("escalations", escalate.check_due, lambda s: 60.0),
-    # Idempotent, so "nightly" is simply: every six hours.
-    scheduler.Job("retention", purge.purge_old, lambda s: 6 * 3600.0),
+    remind.JOB,
+    send_broadcasts.JOB,
+    resend.JOB,
+    escalate.JOB,
+    purge.JOB,
 )
 
 
@@ -95,10 +94,15 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         )
 
 
+async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    # Updates have stopped coming; the jobs finish their batch while the bot can still send.
+    await scheduler.stop(app)
+
+
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     if app.bot_data.web is not None:
         await app.bot_data.web.cleanup()
-    await scheduler.stop(app)
+    await scheduler.stop(app)  # when post_stop did not run (a failed start)
     await app.bot_data.listener.close()
     await app.bot_data.engine.dispose()
 
@@ -124,6 +128,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .persistence(SqlPersistence(uow))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     metrics = Metrics()
@@ -164,7 +169,7 @@ def build_application(
     data.flood = FloodGuard(
         settings.flood_messages, settings.flood_seconds, settings.flood_quiet_seconds
     )
-    data.reminder_policy = ReminderPolicy.parse(
+    data.reminder_policy = ReminderPolicy(
         settings.reminder_evening_at, settings.reminder_hours_before
     )
     data.notifier = Notifier(

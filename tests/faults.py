@@ -38,7 +38,7 @@ class FaultyRequest(BaseRequest):
 
     Whether a call fails depends only on the seed, the call (method, chat, text, ...) and how
     often that same call was made before, not on the order in which concurrent handlers
-    happen to run. Such a fault is transient: one call fails at most ``ATTEMPTS - 1`` times in
+    happen to run. Such a fault is transient: one call fails at most ``HTTP_ATTEMPTS - 1`` times in
     a row, so the HTTP retries always get it through. (Independent faults would, one call in a
     thousand, outlast three attempts: a notification would then be queued, but a reply would
     reach the error handler, at random, whichever volunteer won the race.) What outlasts the
@@ -85,7 +85,7 @@ class FaultyRequest(BaseRequest):
         call = f"{name}|{key}"
         rng = random.Random(f"{self.seed}|{call}|{self._seen[call]}")
         self._seen[call] += 1
-        transient = self._streak[call] < retrying.ATTEMPTS - 1
+        transient = self._streak[call] < retrying.HTTP_ATTEMPTS - 1
         if name in UNTOUCHED or rng.random() >= self.rate or not transient:
             self._streak[call] = 0
             return await self.inner.do_request(url, method, request_data, *a, **k)

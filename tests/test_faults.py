@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_application
 from bot.jobs import resend as outbound
+from bot.services.backoff import Backoff
 from bot.settings import Settings
 from bot.telegram import ratelimit, retrying
 from bot.telegram.ratelimit import ChatRateLimiter
@@ -101,7 +102,7 @@ def seen(request: RecordingRequest) -> dict[str, Counter[tuple[int | None, str]]
 @pytest.fixture
 def fast(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short retry waits, and the real limiter (for its RetryAfter handling) without pacing."""
-    monkeypatch.setattr(retrying, "BACKOFF", 0.01)
+    monkeypatch.setattr(retrying, "HTTP", Backoff(first=0.01, factor=2, most=0.01))
     monkeypatch.setattr(
         ratelimit, "build", lambda s: ChatRateLimiter(1000, chat_rate=1000, chat_burst=1000)
     )

@@ -23,6 +23,7 @@ from telegram import (
 
 from bot.app import build_application
 from bot.jobs import resend as outbound
+from bot.services.backoff import Backoff
 from bot.services.views import Recipient
 from bot.settings import Settings
 from bot.telegram import retrying, web
@@ -79,7 +80,7 @@ class FlakyHarness(Harness):
 
 @pytest.fixture
 async def h(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FlakyHarness]:
-    monkeypatch.setattr(retrying, "BACKOFF", 0.0)
+    monkeypatch.setattr(retrying, "HTTP", Backoff(first=0.0, factor=2, most=0.0))
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # RetryAfter without PTB's int warning
     request = Flaky()
     app = build_application(settings, request=request)

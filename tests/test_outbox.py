@@ -14,8 +14,10 @@ import pytest
 from bot.app import build_application
 from bot.jobs import send_broadcasts
 from bot.services import broadcasts
+from bot.services.backoff import Backoff
 from bot.services.broadcasts import Audience
 from bot.settings import Settings
+from bot.telegram import retrying
 from tests.conftest import NOW, Harness
 from tests.fakes import RecordingRequest
 from tests.helpers import COORDINATOR
@@ -40,6 +42,8 @@ class ScriptedRequest(RecordingRequest):
             body: dict[str, Any] = {"ok": False, "error_code": status}
             if status == 429:
                 body.update(description="Too Many Requests", parameters={"retry_after": 1})
+            elif status >= 500:
+                body.update(description="Bad Gateway")
             else:
                 body.update(description="Bad Request: message could not be sent")
             return status, json.dumps(body).encode()
@@ -115,7 +119,7 @@ async def test_retry_after_is_waited_out_and_the_same_row_is_sent_once(
     assert {r.status for r in (await deliveries(h)).values()} == {"sent"}
 
 
-async def test_other_errors_are_retried_a_few_times_then_failed(
+async def test_a_failing_telegram_is_retried_a_few_times_then_failed(
     scripted: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = scripted
@@ -123,13 +127,15 @@ async def test_other_errors_are_retried_a_few_times_then_failed(
     monkeypatch.setattr(send_broadcasts, "PROGRESS_SECONDS", 0)
     await seed(h, 50)
     h.request.blocked.add(FIRST + 4)
-    h.request.script[FIRST + 49] = [400, 400, 400]
+    # Each run's call is tried three times at the HTTP boundary; three runs, then it fails.
+    monkeypatch.setattr(retrying, "HTTP", Backoff(first=0, factor=2, most=0))
+    h.request.script[FIRST + 49] = [502] * 9
     clock = [NOW]
     h.data.clock = lambda: clock[0]
     for _ in range(4):  # the retries wait a little longer each time
         await send_broadcasts.deliver(h.app, lambda: False)
         clock[0] += timedelta(minutes=1)
-    assert h.request.refused == [(FIRST + 49, 400)] * 3
+    assert h.request.refused == [(FIRST + 49, 502)] * 9
     rows = await deliveries(h)
     assert rows[FIRST + 49].status == "failed" and rows[FIRST + 49].attempts == 3
     edits = [c.text for c in h.request.sent(COORDINATOR, "editMessageText")]
@@ -141,6 +147,18 @@ async def test_other_errors_are_retried_a_few_times_then_failed(
         "Skickat till 49 av 50 …",
         "Klart! 48 fick meddelandet. 1 gick inte att nå (de har stängt av boten). 1 misslyckades.",
     ]
+
+
+async def test_a_message_telegram_refuses_is_failed_at_once(scripted: Harness) -> None:
+    h = scripted
+    await seed(h, 3)
+    h.request.script[FIRST + 1] = [400]
+    await send_broadcasts.deliver(h.app, lambda: False)
+    await send_broadcasts.deliver(h.app, lambda: False)
+    assert h.request.refused == [(FIRST + 1, 400)]
+    rows = await deliveries(h)
+    assert rows[FIRST + 1].status == "failed" and rows[FIRST + 1].attempts == 1
+    assert sent_to(h.request) == [FIRST, FIRST + 2]
 
 
 async def test_after_a_restart_only_the_rest_is_sent(harness: Any, settings: Settings) -> None:
@@ -186,10 +204,14 @@ async def test_a_reply_goes_out_in_the_middle_of_a_broadcast(settings: Settings)
 
 
 async def test_the_benchmark_runs(db_url: str) -> None:
-    """bench/broadcast.py with a few recipients, so that it cannot rot."""
+    """bench/broadcast.py with a few recipients and two people writing, on either database.
+
+    tests/test_bench_smoke.py runs every benchmark on SQLite; this one also runs on PostgreSQL.
+    """
     from bench.broadcast import run
 
-    result = await run(40, db_url, quiet=True)
+    result = await run(40, db_url, quiet=True, interactive=2)
     assert result["recipients"] == result["delivered"] == 40
     assert result["duplicates"] == result["lost"] == 0
-    assert set(result) >= {"msgs_per_s", "ratio_to_30", "http_429"}
+    assert result["asked"] == result["replied"] == 6  # three messages each, all answered
+    assert set(result) >= {"msgs_per_s", "ratio_to_30", "http_429", "reply_p95_ms"}

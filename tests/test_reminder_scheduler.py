@@ -8,7 +8,6 @@ and ``scheduler.stop`` themselves. They wait for what the job does, never for a 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,7 +16,7 @@ import pytest
 
 from bench import reminders as bench
 from bot.app import build_application
-from bot.jobs import scheduler
+from bot.jobs import remind, scheduler
 from bot.services import reminders
 from bot.services.reminders import DispatchResult
 from bot.settings import Settings
@@ -53,8 +52,8 @@ async def restart(settings: Settings, moment: datetime) -> list[str]:
     app = build_application(settings, request=request)
     app.bot_data.clock = lambda: moment
     async with app:
-        await scheduler.start(app)
-        await until(lambda: app.bot_data.scheduler.runs >= 1)
+        await scheduler.start(app, [remind.JOB])
+        await until(lambda: app.bot_data.scheduler.runs["reminders"] >= 1)
         await scheduler.stop(app)
     await app.bot_data.engine.dispose()
     return [call.text for call in request.sent(ANNA)]
@@ -79,8 +78,8 @@ async def test_apscheduler_runs_the_job_again_and_again_until_stopped(harness):
     await sign_up(h.data.uow, ANNA)
     h.data.settings = h.data.settings.model_copy(update={"reminder_poll_seconds": 0.05})
     h.app.bot_data.clock = lambda: MONDAY_EVENING
-    await scheduler.start(h.app)
-    job = h.data.scheduler.reminders_job
+    await scheduler.start(h.app, [remind.JOB])
+    job = h.data.scheduler.job("reminders")
     assert (job.max_instances, job.coalesce, job.trigger.interval) == (
         1,
         True,
@@ -120,11 +119,3 @@ async def test_two_dispatchers_at_once_send_every_reminder_exactly_once(db_url):
     finally:
         for engine in engines:
             await engine.dispose()
-
-
-def test_the_benchmark_still_runs(capsys):
-    assert bench.main(["--due", "40", "--batch", "7"]) == 0
-    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert summary["due"] == 40
-    assert (summary["sent"], summary["dropped"], summary["duplicates"]) == (38, 2, 0)
-    assert summary["left"] == 0

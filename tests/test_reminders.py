@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bench.reminders import FakeSender
+from bot.jobs import remind
 from bot.jobs.scheduler import Scheduler
 from bot.services import people, reminders, signups
 from bot.services.reminders import DispatchResult, NotNow, ReminderView
@@ -86,7 +87,7 @@ async def rows(uow: UnitOfWorkFactory) -> list[Reminder]:
 async def run_at(h, moment: datetime) -> DispatchResult:
     """The scheduler's job, once, with the clock at ``moment``."""
     h.app.bot_data.clock = lambda: moment
-    return await Scheduler(h.app).send_reminders()
+    return await remind.send_due(h.app, Scheduler(h.app))
 
 
 @pytest.fixture

@@ -12,9 +12,11 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.telegram.retrying import MAX_BACKOFF, RetryingRequest
+from bot.services.backoff import HTTP, Backoff
+from bot.telegram.retrying import RetryingRequest
 from tests.fakes import TOKEN, RecordingRequest
 
+NO_WAIT = Backoff(first=0, factor=2, most=0)
 URL = "http://127.0.0.1:1/bot" + TOKEN
 
 
@@ -54,7 +56,7 @@ class Scripted(RecordingRequest):
 def bot_over(inner: Scripted, retries: list[int] | None = None, attempts: int = 3) -> Bot:
     counted = retries if retries is not None else []
     request = RetryingRequest(
-        inner, attempts=attempts, backoff=0, on_retry=lambda: counted.append(1)
+        inner, attempts=attempts, backoff=NO_WAIT, on_retry=lambda: counted.append(1)
     )
     return Bot(TOKEN, base_url="http://127.0.0.1:1/bot", request=request)
 
@@ -112,7 +114,7 @@ async def test_4xx_answers_are_final_here(code: int) -> None:
             return code, json.dumps(body).encode()
 
     inner = Refusing()
-    request = RetryingRequest(inner, attempts=3, backoff=0)
+    request = RetryingRequest(inner, attempts=3, backoff=NO_WAIT)
     code_seen, _ = await request.do_request(URL + "/sendMessage", "POST")
     assert code_seen == code and inner.tries == 1
 
@@ -148,12 +150,12 @@ async def test_not_modified_is_an_error_when_nothing_can_have_landed() -> None:
 
 
 def test_the_backoff_is_short_jittered_and_capped() -> None:
-    request = RetryingRequest(RecordingRequest(), backoff=0.25, rng=random.Random(1))
+    request = RetryingRequest(RecordingRequest(), backoff=HTTP, rng=random.Random(1))
 
     def delays(attempt: int) -> list[float]:
         return [request.delay(attempt) for _ in range(200)]
 
     assert all(0 <= d <= 0.25 for d in delays(1))
     assert all(0 <= d <= 0.5 for d in delays(2)) and max(delays(2)) > 0.25
-    assert all(0 <= d <= MAX_BACKOFF for d in delays(10))
+    assert all(0 <= d <= HTTP.most for d in delays(10))
     assert len(set(delays(1))) > 100  # jittered: clients do not retry in step

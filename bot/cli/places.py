@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 
 from tqdm import tqdm
 
+from bot.cli.db import units
 from bot.services.place_export import export
 from bot.services.place_import import COLUMNS, RowProblem, import_text, read
 from bot.settings import Settings
 from bot.ui import texts
-from storage.db import create_engine, create_session_factory
-from storage.uow import UnitOfWorkFactory
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "places.csv"
 
@@ -36,20 +35,14 @@ def import_file(settings: Settings, path: Path) -> int:
 
 
 async def _import(settings: Settings, text: str, total: int) -> int:
-    engine = create_engine(settings.database_url)
-    try:
+    # Like `admin`, an import may be the first thing done with a new SQLite file.
+    async with units(settings, create=True) as uow:
         with tqdm(
             total=total, unit=texts.cli_rows_unit(), file=sys.stderr, disable=total < 2
         ) as bar:
             report = await import_text(
-                UnitOfWorkFactory(create_session_factory(engine)),
-                text,
-                ZoneInfo(settings.timezone),
-                datetime.now(UTC),
-                progress=bar.update,
+                uow, text, ZoneInfo(settings.timezone), datetime.now(UTC), progress=bar.update
             )
-    finally:
-        await engine.dispose()
     for line, reason in report.errors:
         print(texts.cli_bad_row(line, reason), file=sys.stderr)
     print(texts.cli_import_done(report.rows, report.places, report.activities, len(report.errors)))
@@ -71,9 +64,5 @@ def export_dir(settings: Settings, out: Path) -> int:
 
 
 async def _export(settings: Settings) -> tuple[list[dict[str, str]], dict[str, bytes]]:
-    engine = create_engine(settings.database_url)
-    try:
-        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
-            return await export(uow, ZoneInfo(settings.timezone))
-    finally:
-        await engine.dispose()
+    async with units(settings) as uow, uow() as work:
+        return await export(work, ZoneInfo(settings.timezone))

@@ -8,11 +8,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.cli.db import units
 from bot.services import reports
 from bot.settings import Settings
 from bot.ui import report_files, texts
-from storage.db import create_engine, create_session_factory
-from storage.uow import UnitOfWorkFactory
 
 
 def write_report(settings: Settings, start: date, end: date, out: Path) -> int:
@@ -31,9 +30,5 @@ def write_report(settings: Settings, start: date, end: date, out: Path) -> int:
 
 
 async def _build(settings: Settings, period: reports.Period) -> reports.Report:
-    engine = create_engine(settings.database_url)
-    try:
-        async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
-            return await reports.for_command_line(uow, period, datetime.now(UTC))
-    finally:
-        await engine.dispose()
+    async with units(settings) as uow, uow() as work:
+        return await reports.for_command_line(work, period, datetime.now(UTC))

@@ -10,6 +10,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import BotContext
 from bot.conversations import common
 from bot.services import people
+from bot.telegram import ratelimit
 from bot.ui import texts
 from bot.ui.callbacks import decode
 
@@ -87,8 +88,11 @@ async def save_state(update: Update, context: BotContext) -> None:
 
 
 async def began(update: Update, context: BotContext) -> None:
-    """Start the clock of this update (handler latency in the metrics)."""
+    """Start the clock of this update (handler latency in the metrics); what goes back to this
+    chat is a reply, first in the limiter's queue."""
     context.data.metrics.begin(update.update_id)
+    chat = update.effective_chat
+    ratelimit.replying_to(chat.id if chat is not None else None)
 
 
 async def ended(update: Update, context: BotContext) -> None:

@@ -4,19 +4,18 @@ and closes requests nobody took. It polls the request rows; nothing lives in mem
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.jobs.scheduler import Job, Scheduler
 from bot.services import escalation, people
 from bot.services.escalation import Alert, DispatchCounts, EscalationPolicy
 from bot.services.views import CloseResult, Recipient
+from bot.telegram.ratelimit import Lane
+from bot.telegram.sender import Kind
 from bot.ui import keyboards, texts
-
-if TYPE_CHECKING:
-    from bot.jobs.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -24,8 +23,12 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 class _Sender:
     """Sends while the dispatcher holds its rows, so it never opens a unit of work itself
-    (on SQLite that would wait for the dispatcher's own transaction). Chats that blocked the
-    bot are collected and marked afterwards."""
+    (on SQLite that would wait for the dispatcher's own transaction). Chats that cannot be
+    reached are collected and marked afterwards.
+
+    The rows are marked before anything is sent: a line that does not go out now is not tried
+    again (one missed line beats a second alert to everyone).
+    """
 
     def __init__(self, app: App) -> None:
         self._app = app
@@ -34,15 +37,11 @@ class _Sender:
     async def _send(self, to: Recipient, text: str, markup: InlineKeyboardMarkup | None) -> None:
         if to.telegram_id is None or to.telegram_id in self.blocked:
             return
-        try:
-            await self._app.bot.send_message(to.telegram_id, text, reply_markup=markup)
-        except Forbidden:
+        sent = await self._app.bot_data.notifier.attempt(to.telegram_id, text, markup)
+        if sent.kind is Kind.UNREACHABLE:
             self.blocked.add(to.telegram_id)
-        except RetryAfter as error:
-            # The rows are marked already: one missed line beats a second alert to everyone.
-            log.warning("escalation message to %s dropped: retry after %s", to.person_id, error)
-        except TelegramError as error:
-            log.warning("escalation message not sent: %s", error.__class__.__name__)
+        elif not sent.sent:
+            log.warning("escalation message to %s not sent: %s", to.person_id, sent.reason)
 
     async def alert(self, item: Alert) -> None:
         data, req = self._app.bot_data, item.request
@@ -64,14 +63,9 @@ class _Sender:
         for post in result.posts:
             with data.catalogs.use(post.locale or data.settings.default_locale):
                 closed = texts.task_closed(req, data.tz)
-            try:
-                await self._app.bot.edit_message_text(
-                    closed, chat_id=post.chat_id, message_id=post.message_id
-                )
-            except (BadRequest, Forbidden) as error:
-                log.debug("could not close task post %s: %s", post.message_id, error)
-            except TelegramError as error:
-                log.warning("could not close a task post: %s", error.__class__.__name__)
+            edited = await data.notifier.attempt_edit(post.chat_id, post.message_id, closed)
+            if not edited.sent:
+                log.debug("could not close task post %s: %s", post.message_id, edited.reason)
 
 
 def policy(app: App) -> EscalationPolicy:
@@ -103,3 +97,6 @@ async def check_due(app: App, scheduler: Scheduler) -> DispatchCounts:
     if counts.escalated or counts.expired:
         log.info("escalations: %s alerted, %s expired", counts.escalated, counts.expired)
     return counts
+
+
+JOB = Job("escalations", check_due, lambda s: 60.0, Lane.ALERT)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram.ext import Application
 
+from bot.jobs.scheduler import Job, Scheduler
 from bot.services import retention
-
-if TYPE_CHECKING:
-    from bot.jobs.scheduler import Scheduler
 
 
 async def purge_old(app: Application[Any, Any, Any, Any, Any, Any], scheduler: Scheduler) -> None:
@@ -17,3 +15,7 @@ async def purge_old(app: Application[Any, Any, Any, Any, Any, Any], scheduler: S
     data = app.bot_data
     async with data.uow() as uow:
         await retention.purge(uow, data.clock(), data.settings.retention_days)
+
+
+# Idempotent, so "nightly" is simply: every six hours.
+JOB = Job("retention", purge_old, lambda s: 6 * 3600.0)

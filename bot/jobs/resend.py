@@ -1,11 +1,10 @@
 """The outbound job: sends again the notifications Telegram did not take at once.
 
-Like the broadcast outbox (bot/jobs/send_broadcasts.py), one message per unit of work: the row
-is claimed (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), sent through the bot (so through the
-retries and the one rate limiter) and recorded before the transaction commits, so a restart
-neither loses a row nor, but for a kill in the millisecond between Telegram's answer and the
-commit, sends it twice. The job paces itself before it opens the transaction, so on SQLite the
-write lock is not held while waiting for the limiter.
+Like the broadcast outbox (bot/jobs/send_broadcasts.py), one message per unit of work: the job
+takes its slot in the limiter (the alert lane) before it opens the transaction, claims the row
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL), sends it through the one sender and records what
+became of it before the transaction commits, with nothing awaited in between but the commit.
+A restart neither loses a row nor, but for a kill during that commit, sends it twice.
 """
 
 from __future__ import annotations
@@ -14,22 +13,15 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.jobs.send_broadcasts import retry_seconds
+from bot.jobs.scheduler import Job, Scheduler
 from bot.services import outbound
-from bot.telegram import ratelimit
-from bot.telegram.ratelimit import Pace
-from bot.telegram.sender import Markup
-from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from bot.jobs.scheduler import Scheduler
+from bot.telegram.ratelimit import Lane, slot
+from bot.telegram.sender import Kind, Markup
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -69,14 +61,8 @@ async def resend(app: App, stopping: Callable[[], bool], batch: int = BATCH) -> 
     """Send up to ``batch`` due messages, until none is due, Telegram asks to slow down, or the
     scheduler stops; returns what this run did."""
     run = Run()
-    settings = app.bot_data.settings
-    pace = Pace(ratelimit.overall_rate(settings)) if settings.outgoing_rate > 0 else None
     for _ in range(batch):
-        if stopping():
-            break
-        if pace is not None:
-            await pace.wait()
-        if not await _step(app, run):
+        if stopping() or not await _step(app, run):
             break
     async with app.bot_data.uow() as uow:
         app.bot_data.metrics.outbound_depth.set(await uow.health.outbound_depth())
@@ -87,7 +73,7 @@ async def _step(app: App, run: Run) -> bool:
     """Send one due message; False when there was none (or Telegram asks to wait)."""
     data = app.bot_data
     now = data.clock()
-    async with data.uow() as uow:
+    async with slot(app.bot, Lane.ALERT), data.uow() as uow:
         item = await outbound.claim_next(uow, now)
         if item is None:
             return False
@@ -96,43 +82,27 @@ async def _step(app: App, run: Run) -> bool:
             log.warning("outbound %s to chat %s: given up after a day", item.id, item.chat_id)
             run.given_up += 1
             return True
-        try:
-            message = await app.bot.send_message(
-                item.chat_id, item.text, reply_markup=restore(item.markup, app.bot)
-            )
-        except Forbidden:
-            log.info("outbound %s: chat %s blocked the bot", item.id, item.chat_id)
-            await outbound.record_unreachable(uow, item.id, now)
-            data.locales.pop(item.chat_id, None)  # looked up anew if they come back
-            run.unreachable += 1
-        except (BadRequest, ChatMigrated) as error:
-            log.warning("outbound %s: Telegram refused it: %s", item.id, error.message)
-            await outbound.record_refused(uow, item.id, now, error.message)
-            run.refused += 1
-        except RetryAfter as error:
-            # The limiter already waited and tried again: leave the rest for a later run.
-            wait = timedelta(seconds=retry_seconds(error))
-            await _retry_later(uow, item, now, run, "RetryAfter", wait)
-            return False
-        except TelegramError as error:
-            await _retry_later(uow, item, now, run, error.__class__.__name__)
-        else:
-            await outbound.record_sent(uow, item.id, message.message_id, now)
+        markup = restore(item.markup, app.bot)
+        sent = await data.notifier.attempt(item.chat_id, item.text, markup)
+        if sent.kind is Kind.SENT:
+            assert sent.message is not None
+            await outbound.record_sent(uow, item.id, sent.message.message_id, now)
             run.sent += 1
-    return True
+        elif sent.kind is Kind.UNREACHABLE:
+            await outbound.record_unreachable(uow, item.id, now)
+            run.unreachable += 1
+        elif sent.kind is Kind.FINAL:
+            await outbound.record_refused(uow, item.id, now, sent.reason)
+            run.refused += 1
+        elif await outbound.record_error(uow, item.id, now, sent.reason, sent.retry_after):
+            run.retried += 1
+        else:
+            run.given_up += 1
+    if not sent.sent:
+        log.info("outbound %s to chat %s: %s", item.id, item.chat_id, sent.reason)
+    # After a 429 the limiter has waited and tried already: the rest waits for a later run.
+    return sent.retry_after is None
 
 
-async def _retry_later(
-    uow: UnitOfWork,
-    item: outbound.Pending,
-    now: datetime,
-    run: Run,
-    reason: str,
-    wait: timedelta | None = None,
-) -> None:
-    if await outbound.record_error(uow, item.id, now, reason, wait):
-        log.info("outbound %s to chat %s: %s; tried again later", item.id, item.chat_id, reason)
-        run.retried += 1
-    else:
-        log.warning("outbound %s to chat %s: %s; given up", item.id, item.chat_id, reason)
-        run.given_up += 1
+# Notifications Telegram did not take at once (bot/telegram/sender.py).
+JOB = Job("outbound", send_due, lambda s: INTERVAL, Lane.ALERT)

@@ -1,17 +1,19 @@
 """The broadcast outbox job: sends pending deliveries at Telegram's pace, edits the progress.
 
-One delivery per unit of work: the row is claimed (``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
-sent through the bot (so through the one rate limiter) and marked sent with its message id
-before the transaction commits. A process killed at any moment leaves every row either sent
-and recorded, or pending; only a kill between Telegram's answer and our commit, a window of a
-millisecond or two, can send one row twice. A batch per transaction would widen that window
-to the whole batch.
+One delivery per unit of work: the job takes its slot in the limiter's broadcast lane (so
+every reply and alert goes first, and no database lock is held while it waits), claims a row
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL), sends it, and records what became of it before the
+transaction commits, with nothing awaited in between but the commit itself. A process killed
+at any moment leaves every row either sent and recorded, or pending; only a kill between
+Telegram's answer and the end of our commit can send one row twice, so delivery is *at least
+once* (the window is measured in bench/README.md). A batch per transaction would widen that
+window to the whole batch.
 
 Why one at a time is fast enough: the limiter lets a message go every 1/29 s; a send and its
-commit take a few milliseconds. And it keeps ordinary replies fast: the outbox never has more
-than one message waiting in the limiter, so a reply waits for at most one broadcast message.
-The outbox paces itself before it opens the transaction, so on SQLite (one writer at a time)
-the write lock is not held while waiting for the limiter.
+commit take a few milliseconds.
+
+The coordinator's summary is edited in before the broadcast is marked done: a stop in between
+edits it again after the restart, and never leaves it half-way.
 """
 
 from __future__ import annotations
@@ -20,24 +22,18 @@ import asyncio
 import logging
 import math
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
-from telegram.warnings import PTBDeprecationWarning
 
+from bot.jobs.scheduler import Job, Scheduler
 from bot.services import broadcasts
 from bot.services.broadcasts import Outgoing, Progress
-from bot.telegram import ratelimit
-from bot.telegram.ratelimit import Pace
+from bot.telegram.ratelimit import Lane, slot
+from bot.telegram.sender import Kind
 from bot.ui import texts
-
-if TYPE_CHECKING:
-    from bot.jobs.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -75,79 +71,50 @@ async def send_due(app: App, scheduler: Scheduler) -> None:
 async def deliver(app: App, stopping: Callable[[], bool]) -> Run:
     """Send until nothing is due or the scheduler stops; returns what this run did."""
     run = Run()
-    pace = _pacer(app)
     more = True
     while more and not stopping():
         for _ in range(BATCH):
             if stopping():
                 break
-            more = await _step(app, run, pace, stopping)
+            more = await _step(app, run, stopping)
             if not more:
                 break
         await _show_progress(app, run)
     return run
 
 
-def _pacer(app: App) -> Pace | None:
-    """The outbox's own pace, the same as the limiter's: it waits *before* its transaction."""
-    settings = app.bot_data.settings
-    if settings.outgoing_rate <= 0:
-        return None
-    return Pace(ratelimit.overall_rate(settings))
-
-
-async def _step(app: App, run: Run, pace: Pace | None, stopping: Callable[[], bool]) -> bool:
+async def _step(app: App, run: Run, stopping: Callable[[], bool]) -> bool:
     """Send one due delivery; False when there was none."""
-    if pace is not None:
-        await pace.wait()
     data = app.bot_data
-    wait: float | None = None
-    async with data.uow() as uow:
+    async with slot(app.bot, Lane.BROADCAST), data.uow() as uow:
         out = await broadcasts.claim_next(uow, data.clock())
         if out is None:
             return False
-        try:
-            message = await app.bot.send_message(out.chat_id, _render(app, out))
-        except RetryAfter as error:
-            # Nothing is written: the row stays pending and is sent again after the wait.
-            wait = retry_seconds(error)
-        except Forbidden:
-            log.info("broadcast %s: chat %s blocked the bot", out.broadcast_id, out.chat_id)
-            await broadcasts.record_unreachable(uow, out.delivery_id)
-            data.locales.pop(out.chat_id, None)  # looked up anew if they come back
-            run.unreachable += 1
-        except TelegramError as error:
-            status = await broadcasts.record_error(uow, out.delivery_id, data.clock())
-            log.warning(
-                "broadcast %s: delivery %s %s (%s)",
-                out.broadcast_id,
-                out.delivery_id,
-                "failed" if status == "failed" else "will be retried",
-                error.__class__.__name__,
-            )
-            run.failed += status == "failed"
-        else:
-            await broadcasts.record_sent(uow, out.delivery_id, message.message_id, data.clock())
+        sent = await data.notifier.attempt(out.chat_id, _render(app, out))
+        now = data.clock()
+        if sent.kind is Kind.SENT:
+            assert sent.message is not None
+            await broadcasts.record_sent(uow, out.delivery_id, sent.message.message_id, now)
             run.sent += 1
-    if wait is not None:
+        elif sent.kind is Kind.UNREACHABLE:
+            await broadcasts.record_unreachable(uow, out.delivery_id)
+            run.unreachable += 1
+        elif sent.retry_after is None:
+            final = sent.kind is Kind.FINAL
+            status = await broadcasts.record_error(uow, out.delivery_id, now, final=final)
+            run.failed += status == "failed"
+        # else Telegram asks to wait: nothing is written, the row stays pending.
+    if sent.kind is not Kind.SENT:
+        log.info("broadcast %s to chat %s: %s", out.broadcast_id, out.chat_id, sent.reason)
+    if sent.retry_after is not None:
         run.retries += 1
-        log.warning("broadcast: Telegram asks to wait %.1f s", wait)
-        await _sleep(wait, stopping)
+        await _sleep(sent.retry_after, stopping)
     return True
 
 
 def _render(app: App, out: Outgoing) -> str:
     with app.bot_data.catalogs.use(out.locale):
         return texts.broadcast_message(out.text)
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    """How long Telegram asks us to wait (read without PTB's int-or-timedelta warning)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
-    return max(seconds, 0.0) + 0.1
 
 
 async def _sleep(seconds: float, stopping: Callable[[], bool]) -> None:
@@ -167,11 +134,11 @@ async def _show_progress(app: App, run: Run) -> None:
         states = await broadcasts.sending(uow)
     for progress in states:
         if progress.done:
+            # The summary first: a stop before the mark means it is edited in again.
+            await _edit(app, progress, texts.broadcast_summary)
             async with data.uow() as uow:
-                closed = await broadcasts.finish(uow, progress.broadcast_id, data.clock())
-            if closed:
-                log.info("broadcast %s done: %s", progress.broadcast_id, progress)
-                await _edit(app, progress, texts.broadcast_summary)
+                if await broadcasts.finish(uow, progress.broadcast_id, data.clock()):
+                    log.info("broadcast %s done: %s", progress.broadcast_id, progress)
             continue
         if run.sent + run.unreachable + run.failed and _due(run, progress):
             await _edit(app, progress, texts.broadcast_progress)
@@ -195,3 +162,6 @@ async def _edit(app: App, progress: Progress, render: Callable[[Progress], str])
     with app.bot_data.catalogs.use(progress.locale):
         text = render(progress)
     await app.bot_data.notifier.edit(progress.chat_id, progress.message_id, text)
+
+
+JOB = Job("broadcasts", send_due, lambda s: 1.0, Lane.BROADCAST)

@@ -10,8 +10,9 @@ loses a row nor sends one twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from bot.services.backoff import BROADCAST_ATTEMPTS, QUEUE
 from bot.services.errors import NotFound
 from bot.services.people import require_role
 from storage.models import Broadcast, Delivery
@@ -22,8 +23,6 @@ LANGUAGES: tuple[str, ...] = ("sv", "en")
 ACTION = "broadcast"
 MAX_TEXT = 2000
 # A delivery that fails for another reason than a block is tried this many times in all.
-MAX_ATTEMPTS = 3
-RETRY_DELAY = timedelta(seconds=5)
 ACTIVITY_PAGE = 8
 
 
@@ -226,14 +225,17 @@ async def record_unreachable(uow: UnitOfWork, delivery_id: int) -> None:
     await uow.people.mark_unreachable(row.chat_id, True)
 
 
-async def record_error(uow: UnitOfWork, delivery_id: int, now: datetime) -> str:
-    """Another error: try again a little later, up to MAX_ATTEMPTS; returns the new status."""
+async def record_error(
+    uow: UnitOfWork, delivery_id: int, now: datetime, *, final: bool = False
+) -> str:
+    """Another error: try again a little later, up to BROADCAST_ATTEMPTS tries, unless it is
+    ``final`` (Telegram refused this message); returns the new status."""
     row = await _row(uow, delivery_id)
     row.attempts += 1
-    if row.attempts >= MAX_ATTEMPTS:
+    if final or row.attempts >= BROADCAST_ATTEMPTS:
         row.status = "failed"
     else:
-        row.not_before = now + RETRY_DELAY * row.attempts
+        row.not_before = now + QUEUE.delay(row.attempts)
     return row.status
 
 

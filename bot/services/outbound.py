@@ -9,15 +9,13 @@ due row at a time and records what became of it in the same unit of work. Once a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from bot.services.backoff import GIVE_UP_AFTER, QUEUE
 from bot.services.errors import NotFound
 from storage.models import OutboundMessage
 from storage.uow import UnitOfWork
 
-FIRST_DELAY = timedelta(seconds=5)  # the job's first try comes about this long after the failure
-MAX_DELAY = timedelta(minutes=15)  # the wait between tries grows to this and stays there
-GIVE_UP_AFTER = timedelta(hours=24)  # later than this, a notification does more harm than good
 _ERROR_CHARS = 80
 
 
@@ -33,20 +31,21 @@ class Pending:
     created_at: datetime
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """How long to wait after ``attempts`` failed tries: 5 s, 15 s, 45 s ... up to 15 min."""
-    delay: timedelta = FIRST_DELAY * 3 ** max(attempts - 1, 0)
-    return min(delay, MAX_DELAY)
-
-
 def expired(item: Pending, now: datetime) -> bool:
     return now - item.created_at >= GIVE_UP_AFTER
 
 
 async def enqueue(
-    uow: UnitOfWork, chat_id: int, text: str, markup: str | None, now: datetime, error: str
+    uow: UnitOfWork,
+    chat_id: int,
+    text: str,
+    markup: str | None,
+    now: datetime,
+    error: str,
+    asked: float | None = None,
 ) -> int:
-    """Keep a message that could not be sent now (after one failed try); returns its id."""
+    """Keep a message that could not be sent now (after one failed try; Telegram may have
+    ``asked`` us to wait so many seconds); returns its id."""
     row = await uow.outbound.add(
         OutboundMessage(
             chat_id=chat_id,
@@ -54,7 +53,7 @@ async def enqueue(
             markup=markup,
             attempts=1,
             created_at=now,
-            next_attempt_at=now + retry_delay(1),
+            next_attempt_at=now + QUEUE.delay(1, asked),
             error=error[:_ERROR_CHARS],
         )
     )
@@ -113,16 +112,16 @@ async def give_up(uow: UnitOfWork, row_id: int, now: datetime) -> None:
 
 
 async def record_error(
-    uow: UnitOfWork, row_id: int, now: datetime, error: str, wait: timedelta | None = None
+    uow: UnitOfWork, row_id: int, now: datetime, error: str, asked: float | None = None
 ) -> bool:
-    """Another failure: try again later (after ``wait`` when Telegram said how long).
+    """Another failure: try again later (at least ``asked`` seconds when Telegram said).
 
     Returns False when the message is given up instead (its day has passed).
     """
     row = await _row(uow, row_id)
     row.attempts += 1
     row.error = error[:_ERROR_CHARS]
-    next_at = now + max(wait or timedelta(0), retry_delay(row.attempts))
+    next_at = now + QUEUE.delay(row.attempts, asked)
     if next_at - row.created_at >= GIVE_UP_AFTER:
         _close(row, now, f"gave up: {row.error}")
         return False

@@ -37,11 +37,6 @@ class ReminderPolicy:
     evening_at: time = field(default_factory=lambda: time(18, 0))
     hours_before: float = 2.0
 
-    @classmethod
-    def parse(cls, evening_at: str, hours_before: float) -> ReminderPolicy:
-        hours, _, minutes = evening_at.partition(":")
-        return cls(time(int(hours), int(minutes or 0)), hours_before)
-
 
 @dataclass(frozen=True)
 class ReminderView:

@@ -26,13 +26,11 @@ import httpx
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
+from bot.services.backoff import HTTP, HTTP_ATTEMPTS, Backoff
 from bot.telegram.wrapped import WrappedRequest
 
 log = logging.getLogger(__name__)
 
-ATTEMPTS = 3  # in all, the first one included
-BACKOFF = 0.25  # seconds, at most, before the second attempt; doubled for each further one
-MAX_BACKOFF = 2.0
 # Failures that never reached Telegram.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # 400 answers to a repeated call that mean the call before it was carried out.
@@ -69,20 +67,20 @@ class RetryingRequest(WrappedRequest):
         inner: BaseRequest,
         *,
         attempts: int | None = None,
-        backoff: float | None = None,
+        backoff: Backoff | None = None,
         rng: random.Random | None = None,
         on_retry: Callable[[], object] = lambda: None,
     ) -> None:
         super().__init__(inner)
         # Read here rather than as default values, so that tests can shorten them.
-        self.attempts = max(1, ATTEMPTS if attempts is None else attempts)
-        self.backoff = BACKOFF if backoff is None else backoff
+        self.attempts = max(1, HTTP_ATTEMPTS if attempts is None else attempts)
+        self.backoff = HTTP if backoff is None else backoff
         self._rng = rng or random.Random()
         self._on_retry = on_retry
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt ``attempt`` (1, 2, ...): full jitter."""
-        return self._rng.uniform(0, min(MAX_BACKOFF, self.backoff * 2 ** (attempt - 1)))
+        return self.backoff.jittered(attempt, self._rng)
 
     async def do_request(
         self,

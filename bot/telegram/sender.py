@@ -1,21 +1,38 @@
-"""Sending to other people: each in their own language; blocked bots noted, not retried.
+"""The one way out: every message to a person goes through here, and ``classify`` says what
+became of it.
 
-A message Telegram still does not take after the HTTP retries
-(bot/telegram/retrying.py) is kept in the
-outbound queue and sent again by the outbound job (bot/jobs/resend.py), so a passing Bot API
-failure does not lose it. Forbidden (blocked), BadRequest (the message itself is refused) and
-ChatMigrated are final: sending the same again would not help.
+``classify`` turns Telegram's answer into one of four outcomes, the same for every sender:
+
+* ``SENT``;
+* ``RETRY``: try again later (after ``retry_after`` seconds when Telegram said how long: a
+  429; otherwise a 5xx, a timeout or a network error that the HTTP retries in
+  bot/telegram/retrying.py could not get past);
+* ``UNREACHABLE``: the person blocked the bot, deleted their account, or the chat is gone;
+  never tried again, and the person is marked unreachable;
+* ``FINAL``: Telegram refused this message (a bad request); sending it again would not help.
+
+``Notifier.attempt`` sends once and classifies; it never touches the database, so a job may
+call it while it holds a transaction (on SQLite a second unit of work would wait for the
+first). ``Notifier.deliver`` is for handlers telling someone else something: it marks a
+blocked bot and keeps a ``RETRY`` in the outbound queue (bot/jobs/resend.py sends it again).
+
+The jobs record an outcome with nothing awaited between Telegram's answer and the commit that
+records it, so a process killed in that window (the commit's own few milliseconds) is the one
+way a message can go out twice: delivery is *at least once*.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Catalogs
 from bot.services import outbound, people
@@ -25,11 +42,34 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 Render = Callable[[], tuple[str, Markup]]
+# Telegram's words for a chat that is gone, in a 400 answer.
+_GONE = ("chat not found", "user is deactivated", "peer_id_invalid", "bot was blocked")
+
+
+class Kind(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    UNREACHABLE = "unreachable"
+    FINAL = "final"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one message (or edit)."""
+
+    kind: Kind
+    message: Message | None = None
+    retry_after: float | None = None  # seconds Telegram asked us to wait (a 429)
+    reason: str = ""  # the error's class and Telegram's words; never the message's text
+
+    @property
+    def sent(self) -> bool:
+        return self.kind is Kind.SENT
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one message: sent now, queued to be sent later, or neither."""
+    """What became of a notification: sent now, queued to be sent later, or neither."""
 
     message: Message | None = None
     queued: bool = False
@@ -38,6 +78,31 @@ class Outcome:
     def arrives(self) -> bool:
         """Sent, or on its way: only a blocked bot or a refused message does not arrive."""
         return self.message is not None or self.queued
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asks us to wait (read without PTB's int-or-timedelta warning)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    return max(seconds, 0.0) + 0.1
+
+
+def classify(error: TelegramError) -> Delivery:
+    """The one reading of a Bot API error for every sender."""
+    reason = f"{error.__class__.__name__}: {error.message}"
+    if isinstance(error, RetryAfter):
+        return Delivery(Kind.RETRY, retry_after=retry_seconds(error), reason=reason)
+    if isinstance(error, Forbidden):
+        return Delivery(Kind.UNREACHABLE, reason=reason)
+    if isinstance(error, BadRequest):  # before NetworkError: BadRequest is one
+        gone = any(words in error.message.lower() for words in _GONE)
+        return Delivery(Kind.UNREACHABLE if gone else Kind.FINAL, reason=reason)
+    if isinstance(error, NetworkError):  # TimedOut too: Telegram may answer in a while
+        return Delivery(Kind.RETRY, reason=reason)
+    # ChatMigrated, InvalidToken, Conflict, …: the same call would fail the same way.
+    return Delivery(Kind.FINAL, reason=reason)
 
 
 class Notifier:
@@ -59,6 +124,35 @@ class Notifier:
         # (and marks them reachable again).
         self._forget = forget
 
+    def render(self, to: Recipient, render: Render) -> tuple[str, Markup]:
+        """The text and buttons in the recipient's language."""
+        with self._catalogs.use(to.locale):
+            return render()
+
+    async def attempt(self, chat_id: int, text: str, markup: Markup = None) -> Delivery:
+        """Send once and say what became of it; no database, no retry, never raises a
+        TelegramError."""
+        try:
+            message = await self._bot.send_message(chat_id, text, reply_markup=markup)
+        except TelegramError as error:
+            delivery = classify(error)
+            if delivery.kind is Kind.UNREACHABLE:
+                self._forget(chat_id)
+            return delivery
+        return Delivery(Kind.SENT, message)
+
+    async def attempt_edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> Delivery:
+        """Replace an earlier message's text once; like ``attempt``."""
+        try:
+            await self._bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+        except TelegramError as error:
+            return classify(error)
+        return Delivery(Kind.SENT)
+
     async def send(self, to: Recipient, render: Render) -> Message | None:
         """Send one message; None if it was not sent now (queued, or why not is logged)."""
         return (await self.deliver(to, render)).message
@@ -70,28 +164,34 @@ class Notifier:
         """Send one message, or queue it when Telegram fails for now."""
         if to.telegram_id is None:
             return Outcome()
-        with self._catalogs.use(to.locale):
-            text, markup = render()
+        text, markup = self.render(to, render)
         return await self.deliver_to_chat(to.telegram_id, text, markup)
 
     async def deliver_to_chat(self, chat_id: int, text: str, markup: Markup = None) -> Outcome:
-        try:
-            return Outcome(await self._bot.send_message(chat_id, text, reply_markup=markup))
-        except Forbidden:
-            log.info("chat %s blocked the bot; marked unreachable", chat_id)
-            await self._blocked(chat_id)
-        except (BadRequest, ChatMigrated) as error:
-            log.warning("Telegram refused a message to chat %s: %s", chat_id, error.message)
-        except TelegramError as error:
-            return await self._queue(chat_id, text, markup, error)
+        delivery = await self.attempt(chat_id, text, markup)
+        if delivery.kind is Kind.SENT:
+            return Outcome(delivery.message)
+        if delivery.kind is Kind.RETRY:
+            return await self._queue(chat_id, text, markup, delivery)
+        if delivery.kind is Kind.UNREACHABLE:
+            log.info("chat %s cannot be reached (%s); marked", chat_id, delivery.reason)
+            await self.mark_unreachable(chat_id)
+        else:
+            log.warning("Telegram refused a message to chat %s: %s", chat_id, delivery.reason)
         return Outcome()
 
-    async def _queue(self, chat_id: int, text: str, markup: Markup, error: Exception) -> Outcome:
-        reason = error.__class__.__name__
+    async def _queue(self, chat_id: int, text: str, markup: Markup, why: Delivery) -> Outcome:
+        reason = why.reason.split(":")[0]
         try:
             async with self._uow() as uow:
                 row_id = await outbound.enqueue(
-                    uow, chat_id, text, markup.to_json() if markup else None, self._clock(), reason
+                    uow,
+                    chat_id,
+                    text,
+                    markup.to_json() if markup else None,
+                    self._clock(),
+                    reason,
+                    why.retry_after,
                 )
         except Exception:
             log.exception("could not send to chat %s (%s), nor queue the message", chat_id, reason)
@@ -101,20 +201,19 @@ class Notifier:
 
     async def edit(
         self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> None:
+    ) -> Delivery:
         """Replace an earlier message's text; quietly skip messages that are gone."""
-        try:
-            await self._bot.edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
-        except BadRequest as error:
-            log.debug("could not edit %s/%s: %s", chat_id, message_id, error.message)
-        except Forbidden:
-            await self._blocked(chat_id)
-        except TelegramError as error:
-            log.warning("could not edit in chat %s: %s", chat_id, error.__class__.__name__)
+        delivery = await self.attempt_edit(chat_id, message_id, text, markup)
+        if delivery.kind is Kind.UNREACHABLE:
+            await self.mark_unreachable(chat_id)
+        elif delivery.kind is Kind.RETRY:
+            log.warning("could not edit in chat %s: %s", chat_id, delivery.reason)
+        elif not delivery.sent:
+            log.debug("could not edit %s/%s: %s", chat_id, message_id, delivery.reason)
+        return delivery
 
-    async def _blocked(self, chat_id: int) -> None:
+    async def mark_unreachable(self, chat_id: int) -> None:
+        """In a unit of work of its own: not from inside a job's transaction."""
         self._forget(chat_id)
         async with self._uow() as uow:
             await people.mark_reachable(uow, chat_id, False)

@@ -143,7 +143,10 @@ async def serve_webhook(app: App, settings: Settings) -> None:
         try:
             await stop.wait()
         finally:
-            await app.stop()
+            # Take no more updates, handle those queued, let the jobs finish their batch.
             await runner.cleanup()
+            await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
             if app.post_shutdown is not None:
                 await app.post_shutdown(app)
