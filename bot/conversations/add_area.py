@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.handlers import screens
 from bot.services import people
 from bot.services.errors import Duplicate, NotAllowed
 from bot.ui import keyboards, texts
@@ -23,7 +24,7 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> int:
     """Ask coordinators for the name; others get the menu."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None or "coordinator" not in found.roles:
         await update.effective_message.reply_text(texts.not_allowed())
         return common.END
@@ -42,7 +43,7 @@ async def ask_name(update: Update, context: BotContext) -> int:
 async def got_name(update: Update, context: BotContext) -> int:
     """Add the area."""
     if common.pressed(update.effective_message, "back"):
-        return await common.end_to_menu(update, context)
+        return await screens.end_to_menu(update, context)
     name = await common.read_text(update, context, 60)
     if name is None:
         return await ask_name(update, context)
@@ -53,14 +54,14 @@ async def got_name(update: Update, context: BotContext) -> int:
         await update.effective_message.reply_text(texts.area_exists(" ".join(name.split())))
         return State.AREA_NAME
     except NotAllowed:
-        return await common.end_to_menu(update, context, texts.not_allowed())
+        return await screens.end_to_menu(update, context, texts.not_allowed())
     await common.finish(update, context, NAME)
-    return await common.end_to_menu(update, context, texts.area_added(area.name))
+    return await screens.end_to_menu(update, context, texts.area_added(area.name))
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     """Stop without adding anything."""
-    return await common.end_to_menu(update, context)
+    return await screens.end_to_menu(update, context)
 
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:

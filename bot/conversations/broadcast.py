@@ -21,6 +21,7 @@ from telegram.ext import filters as f
 
 from bot.context import BotContext
 from bot.conversations import common, voice
+from bot.handlers import screens
 from bot.handlers.buttons import REFUSED, act
 from bot.services import broadcasts, people
 from bot.services.broadcasts import MAX_TEXT, Audience
@@ -81,7 +82,7 @@ async def start(update: Update, context: BotContext) -> int:
         async with context.uow() as uow:
             await broadcasts.allowed(uow, update.effective_user.id, context.now())
     except DomainError:
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
         return END
     _draft(context).clear()
     return await ask_audience(update, context)
@@ -248,7 +249,7 @@ async def send(update: Update, context: BotContext, data: Callback) -> int:
         await progress.edit_text(texts.broadcast_not_sent())
     context.user_data.pop(KEY, None)
     await common.finish(update, context, NAME)
-    return await common.end_to_menu(update, context, texts.broadcast_started())
+    return await screens.end_to_menu(update, context, texts.broadcast_started())
 
 
 ROUTES: dict[tuple[State, str], Callable[[Update, BotContext, Callback], Awaitable[int]]] = {
@@ -298,7 +299,7 @@ def _only_buttons(ask: common.Ask, back: common.Ask) -> common.Ask:
 async def back_to_menu(update: Update, context: BotContext) -> int:
     """Back from the first step: the menu (the draft is dropped)."""
     context.user_data.pop(KEY, None)
-    return await common.end_to_menu(update, context, texts.menu())
+    return await screens.end_to_menu(update, context, texts.menu())
 
 
 async def back_from_text(update: Update, context: BotContext) -> int:
@@ -354,7 +355,7 @@ async def got_preview_text(update: Update, context: BotContext) -> int:
 async def cancel(update: Update, context: BotContext) -> int:
     """Stop; nothing is sent."""
     context.user_data.pop(KEY, None)
-    return await common.end_to_menu(update, context)
+    return await screens.end_to_menu(update, context)
 
 
 ASKS: dict[State, common.Ask] = {

@@ -11,7 +11,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -20,26 +19,16 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.conversations import voice
 from bot.handlers import voice as voice_notes
-from bot.services import people, said_time, when
-from bot.services.views import PersonView
+from bot.handlers.screens import END, person, show_menu
+from bot.services import said_time, when
 from bot.telegram import timeouts
 from bot.ui import keyboards, texts
 from bot.ui.labels import LabelFilter, code_of
 
 log = logging.getLogger(__name__)
-END = ConversationHandler.END
 Ask = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
 Handlers = list[BaseHandler[Update, BotContext, object]]
 CANCEL_COMMANDS = ["avbryt", "cancel"]
-
-
-async def person(update: Update, context: BotContext) -> PersonView | None:
-    """The person behind this update, or None before /start."""
-    user = update.effective_user
-    if user is None:
-        return None
-    async with context.uow() as uow:
-        return await people.find(uow, user.id)
 
 
 async def checkpoint(update: Update, context: BotContext, name: str, state: int) -> None:
@@ -68,18 +57,6 @@ async def finish(update: Update, context: BotContext, name: str) -> None:
     await persistence.update_conversation(name, (chat.id, user.id), None)
     if context.user_data is not None:
         await persistence.update_user_data(user.id, context.user_data)
-
-
-async def show_menu(update: Update, context: BotContext, text: str | None = None) -> None:
-    """Send the main menu with big buttons for the person's roles."""
-    found = await person(update, context)
-    message = update.effective_message
-    if message is None:
-        return
-    if found is None or not found.onboarded:
-        await message.reply_text(texts.start_first(), reply_markup=keyboards.common.remove())
-        return
-    await message.reply_text(text or texts.menu(), reply_markup=keyboards.common.main_menu(found))
 
 
 async def read_text(update: Update, context: BotContext, limit: int) -> str | None:
@@ -176,12 +153,6 @@ def cancel_handlers(on_cancel: Ask) -> Handlers:
         CommandHandler(CANCEL_COMMANDS, on_cancel),
         MessageHandler(LabelFilter("cancel"), on_cancel),
     ]
-
-
-async def end_to_menu(update: Update, context: BotContext, text: str | None = None) -> int:
-    """Leave the conversation and show the menu."""
-    await show_menu(update, context, text or texts.cancelled_to_menu())
-    return END
 
 
 async def leave(update: Update, context: BotContext) -> int:

@@ -13,6 +13,7 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, fi
 
 from bot.context import BotContext
 from bot.conversations import common, voice
+from bot.handlers import screens
 from bot.handlers.places import send_page
 from bot.services import places
 from bot.services.places import Search
@@ -35,9 +36,9 @@ class State(IntEnum):
 
 async def start(update: Update, context: BotContext) -> int:
     """Ask how to search, if the person has finished joining."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None or not found.onboarded:
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
         return common.END
     return await ask_way(update, context)
 
@@ -55,7 +56,7 @@ async def got_way(update: Update, context: BotContext) -> int:
     """A way was chosen (or typed)."""
     choice = common.pressed(update.effective_message, *WAYS, "back")
     if choice == "back":
-        return await common.end_to_menu(update, context, texts.menu())
+        return await screens.end_to_menu(update, context, texts.menu())
     if choice == "find.near":
         # Typed, or pressed where the phone cannot send a location (Telegram Desktop).
         await update.effective_message.reply_text(texts.location_not_sent())
@@ -118,7 +119,7 @@ async def got_kind(update: Update, context: BotContext) -> int:
 
 async def show_results(update: Update, context: BotContext, search: Search) -> int:
     """The first cards of a search; the ways stay on screen for the next search."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     detail = None
     if search.mode == "area":
         detail = found.area.name if found and found.area else None
@@ -147,7 +148,7 @@ async def show_results(update: Update, context: BotContext, search: Search) -> i
 
 async def cancel(update: Update, context: BotContext) -> int:
     """Leave the search for the menu."""
-    return await common.end_to_menu(update, context, texts.menu())
+    return await screens.end_to_menu(update, context, texts.menu())
 
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:

@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.handlers import screens
 from bot.handlers.buttons import Refused, act
 from bot.services import followup
 from bot.services.errors import NotAllowed, NotFound, NotOpen, NotRegistered
@@ -71,13 +72,13 @@ async def got_comment(update: Update, context: BotContext) -> int:
                 pass
     context.user_data.pop(_KEY, None)
     await common.finish(update, context, NAME)
-    return await common.end_to_menu(update, context, texts.follow_up_thanks())
+    return await screens.end_to_menu(update, context, texts.follow_up_thanks())
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     """No comment; the score is kept."""
     context.user_data.pop(_KEY, None)
-    return await common.end_to_menu(update, context, texts.follow_up_thanks())
+    return await screens.end_to_menu(update, context, texts.follow_up_thanks())
 
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:

@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.handlers import screens
 from bot.handlers.buttons import Refused, act
 from bot.handlers.requests import tell_given_back
 from bot.services import requests
@@ -59,16 +60,16 @@ async def got_reason(update: Update, context: BotContext) -> int:
             return await ask_reason(update, context)
     request_id = context.user_data.pop(_KEY, None)
     if request_id is None:
-        return await common.end_to_menu(update, context)
+        return await screens.end_to_menu(update, context)
     try:
         async with context.uow() as uow:
             result = await requests.give_back(
                 uow, update.effective_user.id, request_id, reason, context.now()
             )
     except (NotAllowed, NotRegistered, NotFound, NotOpen):
-        return await common.end_to_menu(update, context, texts.stale_button())
+        return await screens.end_to_menu(update, context, texts.stale_button())
     await common.finish(update, context, NAME)
-    await common.show_menu(update, context, texts.given_back_volunteer())
+    await screens.show_menu(update, context, texts.given_back_volunteer())
     await tell_given_back(context, result)
     return common.END
 
@@ -76,7 +77,7 @@ async def got_reason(update: Update, context: BotContext) -> int:
 async def cancel(update: Update, context: BotContext) -> int:
     """Keep the task after all."""
     context.user_data.pop(_KEY, None)
-    return await common.end_to_menu(update, context, texts.kept())
+    return await screens.end_to_menu(update, context, texts.kept())
 
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:

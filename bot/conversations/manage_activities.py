@@ -41,6 +41,7 @@ from bot.conversations.activity_questions import answers_of as _answers_of
 from bot.conversations.activity_questions import draft as _draft
 from bot.conversations.activity_questions import kinds as _kinds
 from bot.conversations.activity_questions import options as _options
+from bot.handlers import screens
 from bot.handlers.activity_admin import card_of
 from bot.handlers.activity_admin import send_card as send_activity_card
 from bot.handlers.buttons import Refused
@@ -92,7 +93,7 @@ async def _back(update: Update, context: BotContext, previous: common.Ask | None
     if previous is not None and "field" not in answers:
         return await previous(update, context)
     context.user_data.pop(_KEY, None)
-    await common.show_menu(update, context, texts.kept())
+    await screens.show_menu(update, context, texts.kept())
     user, now = update.effective_user.id, context.now()
     async with context.uow() as uow:
         if "activity_id" in answers:
@@ -131,7 +132,7 @@ async def _set(update: Update, context: BotContext, then: common.Ask, **values: 
         return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
     await common.finish(update, context, NAME)
-    await common.show_menu(update, context, texts.admin_changed())
+    await screens.show_menu(update, context, texts.admin_changed())
     await send_activity_card(update, context, card)
     return common.END
 
@@ -306,7 +307,7 @@ async def got_summary(update: Update, context: BotContext) -> int:
         return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
     await common.finish(update, context, NAME)
-    await common.show_menu(update, context, texts.admin_activity_saved(card.draft.title))
+    await screens.show_menu(update, context, texts.admin_activity_saved(card.draft.title))
     await send_activity_card(update, context, card)
     return common.END
 

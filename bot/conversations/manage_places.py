@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.handlers import screens
 from bot.handlers.buttons import Refused, act
 from bot.handlers.place_admin import card_of, forget, pattern, send_card, show_list
 from bot.services import people, place_admin
@@ -156,10 +157,10 @@ async def _back(update: Update, context: BotContext, previous: common.Ask | None
             card = await place_admin.place_card(
                 uow, update.effective_user.id, answers["place_id"], context.now()
             )
-        await common.show_menu(update, context, texts.kept())
+        await screens.show_menu(update, context, texts.kept())
         await send_card(update, card)
         return common.END
-    await common.show_menu(update, context, texts.kept())
+    await screens.show_menu(update, context, texts.kept())
     return await show_list(update, context)
 
 
@@ -183,7 +184,7 @@ async def _answer(
         return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
     await common.finish(update, context, NAME)
-    await common.show_menu(update, context, texts.admin_changed())
+    await screens.show_menu(update, context, texts.admin_changed())
     await send_card(update, card)
     return common.END
 
@@ -268,7 +269,7 @@ async def save_new(update: Update, context: BotContext) -> int:
         return await forget(update, context, _KEY, error)
     context.user_data.pop(_KEY, None)
     await common.finish(update, context, NAME)
-    await common.show_menu(update, context, texts.admin_place_saved(card.name))
+    await screens.show_menu(update, context, texts.admin_place_saved(card.name))
     await send_card(update, card)
     return common.END
 

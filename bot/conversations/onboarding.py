@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.conversations import common, voice
+from bot.handlers import screens
 from bot.services import organisations, people
 from bot.services.views import CATEGORIES, AreaView
 from bot.telegram import timeouts
@@ -194,9 +195,9 @@ async def got_organisation(update: Update, context: BotContext) -> int:
 
 async def start(update: Update, context: BotContext) -> int:
     """Show the menu to someone known; start onboarding for someone new."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is not None and found.onboarded:
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
         return common.END
     context.user_data.pop("onboarding", None)
     return await ask_language(update, context)

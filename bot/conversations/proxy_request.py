@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.conversations import common
 from bot.conversations.onboarding import PHONE
 from bot.conversations.request_questions import next_days
+from bot.handlers import screens
 from bot.handlers.tasks import alert_if_nobody, send_offers
 from bot.services import assignments, people, when
 from bot.services.errors import NotAllowed, NotFound, TimePassed
@@ -150,9 +151,9 @@ async def ask_confirm(update: Update, context: BotContext) -> int:
 
 async def start(update: Update, context: BotContext) -> int:
     """Begin, for coordinators only (the service checks again when sending)."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None or "coordinator" not in found.roles:
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
         return common.END
     _answers(context).clear()
     return await ask_name(update, context)
@@ -356,7 +357,7 @@ async def got_confirmation(update: Update, context: BotContext) -> int:
     await common.finish(update, context, NAME)
     req = result.request
     delivered = await send_offers(context, req, result.volunteers, result.group_chat_ids)
-    await common.show_menu(update, context, texts.proxy_sent(answers.name, delivered))
+    await screens.show_menu(update, context, texts.proxy_sent(answers.name, delivered))
     await alert_if_nobody(context, req, delivered, result.coordinators)
     return common.END
 
@@ -364,7 +365,7 @@ async def got_confirmation(update: Update, context: BotContext) -> int:
 async def cancel(update: Update, context: BotContext) -> int:
     """Forget the answers and go back to the menu."""
     context.user_data.pop(_KEY, None)
-    return await common.end_to_menu(update, context, texts.draft_cancelled())
+    return await screens.end_to_menu(update, context, texts.draft_cancelled())
 
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:

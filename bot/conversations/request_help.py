@@ -32,7 +32,7 @@ from bot.conversations.request_questions import (
     reply,
     save,
 )
-from bot.handlers import voice
+from bot.handlers import screens, voice
 from bot.handlers.tasks import offer_request
 from bot.services import drafts, heard, when
 from bot.services.errors import NotRegistered, TimePassed
@@ -49,9 +49,9 @@ __all__ = ["NAME", "State", "build", "next_days"]
 
 async def start(update: Update, context: BotContext) -> int:
     """Begin a request, or offer to continue the one already started."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None or "resident" not in found.roles:
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
         return common.END
     draft = await draft_of(update, context)
     if draft is not None and (draft.category or draft.step != "category"):
@@ -89,7 +89,7 @@ async def got_category(update: Update, context: BotContext) -> int:
     codes = [f"cat.{c}" for c in CATEGORIES]
     choice = common.pressed(update.effective_message, *codes, "back")
     if choice == "back":
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
         return common.END
     if choice is None:
         return await common.reprompt(ask_category)(update, context)
@@ -237,7 +237,7 @@ async def got_confirmation(update: Update, context: BotContext) -> int:
 
 async def start_by_voice(update: Update, context: BotContext) -> int:
     """«Ja» under a note spoken at the menu: keep the words, then confirm each guess."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None or "resident" not in found.roles:
         await update.callback_query.answer(texts.old_button(), show_alert=True)
         return common.END
@@ -302,7 +302,7 @@ async def cancel(update: Update, context: BotContext) -> int:
             await drafts.discard(uow, update.effective_user.id)
     except NotRegistered:
         pass
-    return await common.end_to_menu(update, context, texts.draft_cancelled())
+    return await screens.end_to_menu(update, context, texts.draft_cancelled())
 
 
 def build(timeout_s: float | None) -> ConversationHandler[BotContext]:

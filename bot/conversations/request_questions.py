@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.conversations import common
+from bot.handlers import screens
 from bot.i18n import format_day_short
 from bot.services import drafts
 from bot.services.views import DraftView
@@ -109,7 +110,7 @@ async def ask_details(update: Update, context: BotContext) -> int:
 async def ask_confirm(update: Update, context: BotContext) -> int:
     """Show the summary, with the emergency note, and ask to send."""
     draft = await save(update, context, State.CONFIRM)
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     area = found.area.name if found and found.area else ""
     await reply(
         update,

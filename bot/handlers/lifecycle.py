@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.handlers import screens
 from bot.services import people
 from bot.telegram import ratelimit
 from bot.ui import texts
@@ -67,7 +67,7 @@ async def refuse_malformed_button(update: Update, context: BotContext) -> None:
     )
     await query.answer(texts.stale_button(), show_alert=True)
     if update.effective_chat is not None and update.effective_chat.type == "private":
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
     raise ApplicationHandlerStop
 
 

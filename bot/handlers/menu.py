@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.handlers import screens
 from bot.services import people, requests
 from bot.services.errors import NotAllowed, NotRegistered
 from bot.ui import keyboards, texts
@@ -15,7 +15,7 @@ from bot.ui.labels import LabelFilter
 
 async def mine(update: Update, context: BotContext) -> None:
     """List a resident's requests and a volunteer's tasks, each with its buttons."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None or not found.onboarded:
         await update.effective_message.reply_text(texts.start_first())
         return
@@ -40,7 +40,7 @@ async def mine(update: Update, context: BotContext) -> None:
                 texts.request_line(req, tz), reply_markup=keyboards.tasks.task_show(req.id)
             )
     if not {"resident", "volunteer"} & found.roles:
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
 
 
 async def pause(update: Update, context: BotContext) -> None:
@@ -51,12 +51,12 @@ async def pause(update: Update, context: BotContext) -> None:
     except (NotAllowed, NotRegistered):
         await update.effective_message.reply_text(texts.not_a_volunteer())
         return
-    await common.show_menu(update, context, texts.paused(now_paused))
+    await screens.show_menu(update, context, texts.paused(now_paused))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain plainly what the bot does."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     markup = keyboards.common.main_menu(found) if found and found.onboarded else None
     await update.effective_message.reply_text(texts.help_text(), reply_markup=markup)
 
@@ -68,7 +68,7 @@ async def unexpected(update: Update, context: BotContext) -> None:
         return
     if message.voice or message.audio or message.video_note:
         await message.reply_text(texts.voice_not_available())
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None or not found.onboarded:
         await message.reply_text(texts.start_first())
         return
@@ -83,7 +83,7 @@ async def stale_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer(texts.stale_button(), show_alert=True)
     if update.effective_chat is not None and update.effective_chat.type == "private":
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
 
 
 def register(app: Application, group: int = 0) -> None:  # type: ignore[type-arg]

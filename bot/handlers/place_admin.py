@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.handlers import screens
 from bot.handlers.buttons import Refused, act
 from bot.services import place_admin
 from bot.services.errors import DomainError, NotAllowed
@@ -47,9 +47,9 @@ async def show_list(update: Update, context: BotContext) -> int:
             page = await place_admin.places_page(uow, update.effective_user.id, 0, context.now())
     except DomainError:
         await update.effective_message.reply_text(texts.not_allowed())
-        return common.END
+        return screens.END
     await send_list(update, page)
-    return common.END
+    return screens.END
 
 
 async def forget(
@@ -58,9 +58,9 @@ async def forget(
     """End a coordinator's conversation: drop its answers, say why (if refused), show the menu."""
     context.user_data.pop(key, None)
     if error is None:
-        return await common.end_to_menu(update, context)
+        return await screens.end_to_menu(update, context)
     say = texts.not_allowed if isinstance(error, NotAllowed) else texts.stale_button
-    return await common.end_to_menu(update, context, say())
+    return await screens.end_to_menu(update, context, say())
 
 
 async def show_page(update: Update, context: BotContext) -> None:

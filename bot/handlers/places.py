@@ -14,7 +14,7 @@ from telegram import InputFile, Message, ReplyKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.handlers import screens
 from bot.handlers.buttons import Refused, Say, act
 from bot.handlers.requests import tell_cancelled
 from bot.handlers.tasks import alert_if_nobody, send_offers
@@ -101,7 +101,7 @@ async def back_to_list(update: Update, context: BotContext) -> None:
 
 async def _page(update: Update, context: BotContext, step: int) -> None:
     query = update.callback_query
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None or not found.onboarded:
         await query.answer(texts.start_first(), show_alert=True)
         return

@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.handlers import screens
 from bot.handlers.buttons import Refused, Say, act
 from bot.i18n import current_locale
 from bot.services import settings_prefs
@@ -110,7 +110,7 @@ async def _confirm(update: Update, context: BotContext, action: str, prefs: Pref
     message = update.effective_message
     if action == "lang":
         # The menu's big buttons are in the old language until it is sent again.
-        await common.show_menu(update, context, texts.language_changed())
+        await screens.show_menu(update, context, texts.language_changed())
     elif action == "read":
         on = prefs.read_aloud
         await message.reply_text(
@@ -129,7 +129,7 @@ async def _to_menu(update: Update, context: BotContext) -> None:
         await update.callback_query.edit_message_reply_markup(None)
     except BadRequest as error:
         log.debug("settings buttons not removed: %s", error.message)
-    await common.show_menu(update, context)
+    await screens.show_menu(update, context)
 
 
 async def _refuse(update: Update, context: BotContext) -> None:
@@ -141,7 +141,7 @@ async def _refuse(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(texts.stale_button(), show_alert=True)
     chat = update.effective_chat
     if chat is not None and chat.type == "private":
-        await common.show_menu(update, context)
+        await screens.show_menu(update, context)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

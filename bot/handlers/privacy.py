@@ -8,7 +8,7 @@ from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.handlers import screens
 from bot.handlers.buttons import Refused, act
 from bot.handlers.places import tell_moved_up
 from bot.handlers.requests import tell_cancelled, tell_given_back
@@ -36,7 +36,7 @@ async def my_data(update: Update, context: BotContext) -> None:
 
 async def ask_erase(update: Update, context: BotContext) -> None:
     """Ask once, plainly, whether to erase everything."""
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     if found is None:
         await update.effective_message.reply_text(texts.start_first())
         return

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.conversations import common
+from bot.handlers import screens
 from bot.handlers.buttons import Refused, act
 from bot.services import hours, people, requests
 from bot.services.errors import (
@@ -67,7 +67,7 @@ async def offer_request(update: Update, context: BotContext) -> None:
     delivered = await send_offers(
         context, result.request, result.volunteers, result.group_chat_ids
     )
-    found = await common.person(update, context)
+    found = await screens.person(update, context)
     await update.effective_message.reply_text(
         texts.request_sent(delivered), reply_markup=keyboards.common.main_menu(found)
     )
