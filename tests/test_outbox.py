@@ -18,6 +18,7 @@ from bot.services.backoff import Backoff
 from bot.services.broadcasts import Audience
 from bot.settings import Settings
 from bot.telegram import retrying
+from bot.telegram.sender import Delivery, Kind
 from tests.conftest import NOW, Harness
 from tests.fakes import RecordingRequest
 from tests.helpers import COORDINATOR
@@ -215,3 +216,27 @@ async def test_the_benchmark_runs(db_url: str) -> None:
     assert result["duplicates"] == result["lost"] == 0
     assert result["asked"] == result["replied"] == 6  # three messages each, all answered
     assert set(result) >= {"msgs_per_s", "ratio_to_30", "http_429", "reply_p95_ms"}
+
+
+async def test_a_summary_telegram_could_not_take_is_edited_in_at_the_next_run(
+    harness: Harness,
+) -> None:
+    h = harness
+    await seed(h, 2)
+    real_edit = h.data.notifier.edit
+    refused: list[str] = []
+
+    async def flaky_edit(chat_id: int, message_id: int, text: str, markup: Any = None) -> Any:
+        if not refused:
+            refused.append(text)
+            return Delivery(Kind.RETRY, reason="TimedOut: timed out")
+        return await real_edit(chat_id, message_id, text, markup)
+
+    h.data.notifier.edit = flaky_edit
+    await send_broadcasts.deliver(h.app, lambda: False)
+    assert refused == ["Klart! 2 fick meddelandet."]
+    await send_broadcasts.deliver(h.app, lambda: False)
+    edits = [c.text for c in h.request.sent(COORDINATOR, "editMessageText")]
+    assert edits == ["Klart! 2 fick meddelandet."]
+    async with h.uow() as uow:
+        assert await broadcasts.sending(uow) == []

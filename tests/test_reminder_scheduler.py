@@ -81,7 +81,7 @@ async def test_apscheduler_runs_the_job_again_and_again_until_stopped(harness):
     await scheduler.start(h.app, [remind.JOB])
     job = h.data.scheduler.job("reminders")
     assert (job.max_instances, job.coalesce, job.trigger.interval) == (
-        1,
+        2,
         True,
         timedelta(seconds=0.05),
     )

@@ -1,7 +1,8 @@
 """The reminder job: sends (or drops) every meeting-place reminder that is due.
 
-One reminder per unit of work: it is claimed, sent through the one sender and recorded in the
-same transaction, with nothing awaited between Telegram's answer and the commit. A batch per
+One reminder per unit of work: the job takes its turn in the limiter's reminder lane, then
+claims the reminder, sends it through the one sender and records it in one transaction, with
+nothing awaited between Telegram's answer and the commit. A batch per
 transaction would let a stop at the wrong moment send the whole batch again.
 """
 
@@ -15,7 +16,7 @@ from telegram.ext import Application
 from bot.jobs.scheduler import Job, Scheduler
 from bot.services import reminders
 from bot.services.reminders import DispatchResult, ReminderView
-from bot.telegram.ratelimit import Lane
+from bot.telegram.ratelimit import Lane, slot
 from bot.telegram.sender import Kind
 from bot.ui import keyboards, texts
 
@@ -62,6 +63,7 @@ async def send_due(app: App, scheduler: Scheduler) -> DispatchResult:
         data.reminder_policy,
         batch=1,
         stopping=lambda: scheduler.stopping,
+        pace=lambda: slot(app.bot, Lane.REMINDER),
     )
     if result.handled:
         log.info(

@@ -73,7 +73,9 @@ class Scheduler:
                 "interval",
                 seconds=job.seconds(self._app.bot_data.settings),
                 id=job.name,
-                max_instances=1,
+                # A second instance returns at once while a run is under way (below), instead
+                # of APScheduler logging a warning for every skipped tick of a long broadcast.
+                max_instances=2,
                 coalesce=True,
                 misfire_grace_time=None,
                 next_run_time=datetime.now(UTC),
@@ -84,7 +86,7 @@ class Scheduler:
         lock = self._running.setdefault(job.name, asyncio.Lock())
 
         async def run() -> None:
-            if self._stopping:
+            if self._stopping or lock.locked():
                 return
             async with lock:
                 try:

@@ -32,7 +32,7 @@ from bot.jobs.scheduler import Job, Scheduler
 from bot.services import broadcasts
 from bot.services.broadcasts import Outgoing, Progress
 from bot.telegram.ratelimit import Lane, slot
-from bot.telegram.sender import Kind
+from bot.telegram.sender import Delivery, Kind
 from bot.ui import texts
 
 log = logging.getLogger(__name__)
@@ -134,8 +134,11 @@ async def _show_progress(app: App, run: Run) -> None:
         states = await broadcasts.sending(uow)
     for progress in states:
         if progress.done:
-            # The summary first: a stop before the mark means it is edited in again.
-            await _edit(app, progress, texts.broadcast_summary)
+            # The summary first: a stop before the mark means it is edited in again, and so
+            # does an edit that failed for now (it is tried again at the next run).
+            edited = await _edit(app, progress, texts.broadcast_summary)
+            if edited is not None and edited.kind is Kind.RETRY:
+                continue
             async with data.uow() as uow:
                 if await broadcasts.finish(uow, progress.broadcast_id, data.clock()):
                     log.info("broadcast %s done: %s", progress.broadcast_id, progress)
@@ -156,12 +159,17 @@ def _due(run: Run, progress: Progress) -> bool:
     return True
 
 
-async def _edit(app: App, progress: Progress, render: Callable[[Progress], str]) -> None:
+async def _edit(
+    app: App, progress: Progress, render: Callable[[Progress], str]
+) -> Delivery | None:
     if progress.chat_id is None or progress.message_id is None:
-        return
+        return None
     with app.bot_data.catalogs.use(progress.locale):
         text = render(progress)
-    await app.bot_data.notifier.edit(progress.chat_id, progress.message_id, text)
+    edited: Delivery = await app.bot_data.notifier.edit(
+        progress.chat_id, progress.message_id, text
+    )
+    return edited
 
 
 JOB = Job("broadcasts", send_due, lambda s: 1.0, Lane.BROADCAST)

@@ -10,8 +10,10 @@ dropped: it is never sent twice.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -245,16 +247,19 @@ async def dispatch(
     batch: int = BATCH,
     progress: Callable[[DispatchResult], object] | None = None,
     stopping: Callable[[], bool] | None = None,
+    pace: Callable[[], AbstractAsyncContextManager[object]] = contextlib.nullcontext,
 ) -> DispatchResult:
     """Send (or drop) every reminder due by ``now``, a batch per unit of work.
 
     Safe to run in several processes at once on PostgreSQL (rows are claimed with SKIP LOCKED).
-    ``stopping`` is asked between batches, so a shutdown never cuts a batch in half.
+    ``stopping`` is asked between batches, so a shutdown never cuts a batch in half. ``pace``
+    is entered before each unit of work (the sender's turn, so that no database lock is held
+    while waiting for it).
     """
     policy = policy or ReminderPolicy()
     total, after = DispatchResult(), None
     while stopping is None or not stopping():
-        async with uow() as work:
+        async with pace(), uow() as work:
             rows = await work.reminders.claim_due(now, batch, after)
             result, halted = await _handle(work, rows, send, now, tz, policy)
         total += result
