@@ -133,20 +133,26 @@ async def serve_webhook(app: App, settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with app:
-        if app.post_init is not None:
-            await app.post_init(app)
-        runner = await start_server(app, settings.http_host, settings.http_port or 8080, secret)
-        url = (settings.webhook_url or "").rstrip("/") + WEBHOOK_PATH
-        await app.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-        await app.start()
-        try:
-            await stop.wait()
-        finally:
-            # Take no more updates, handle those queued, let the jobs finish their batch.
-            await runner.cleanup()
-            await app.stop()
-            if app.post_stop is not None:
-                await app.post_stop(app)
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
+    # The order of PTB's run_polling: stop, post_stop, shutdown (which saves the persistence),
+    # then post_shutdown (which closes the database).
+    try:
+        async with app:
+            if app.post_init is not None:
+                await app.post_init(app)
+            runner = await start_server(
+                app, settings.http_host, settings.http_port or 8080, secret
+            )
+            url = (settings.webhook_url or "").rstrip("/") + WEBHOOK_PATH
+            await app.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+            await app.start()
+            try:
+                await stop.wait()
+            finally:
+                # Take no more updates, handle those queued, let the jobs finish their batch.
+                await runner.cleanup()
+                await app.stop()
+                if app.post_stop is not None:
+                    await app.post_stop(app)
+    finally:
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
