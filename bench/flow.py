@@ -1,6 +1,7 @@
 """The whole help loop for many people at once, through the Bot API fake, against a bare echo bot.
 
-    python -m bench.flow --users 200 [--per-area 20] [--database-url URL]
+    python -m bench.flow --users 200 [--per-area 20] [--database-url URL] [--max-p95-ms 50]
+    python -m bench.flow --smoke          # a few seconds: 10 residents, 10 volunteers
 
 ``--users N`` means N people in all, split evenly: N/2 residents and N/2 volunteers (plus one
 coordinator); with ``--each`` it means N residents *and* N volunteers (twice the work: about
@@ -19,6 +20,12 @@ Updates are fed one at a time with ``await app.process_update(update)`` (the way
 them by default, one after another), interleaving people step by step: everyone does step 1,
 then everyone step 2, and so on. The clock is fixed and the outgoing rate limiter is off.
 
+Flood control stays on, but with its limit raised for this run: the coordinator approves every
+volunteer in a row, far more than ``flood_messages`` (30) updates in ``flood_seconds`` (10), and
+a real coordinator doing that would be paused too. The limit is set just above the
+coordinator's own number of updates (everyone else sends 8 at most in a row); the summary says
+so, and a run in which anyone was still told to slow down is not ok.
+
 Latency is the time around ``process_update`` only (building the update and the bench's own
 checks are outside). ``updates_per_s`` is updates divided by the summed handling time.
 
@@ -26,7 +33,9 @@ The echo bot is a bare PTB ``Application`` with one ``MessageHandler`` that repl
 same text, through the same fake, without a database, fed as many text updates as the flow.
 
 The last line printed is one JSON object:
-``{"updates_per_s", "p95_ms", "echo_updates_per_s", "ratio", "p50_ms", ...}``.
+``{"updates_per_s", "p95_ms", "echo_updates_per_s", "ratio", "p50_ms", ..., "ok"}``; ``ok`` is
+false (and the exit status 1) when the flow did not complete cleanly, or when p95 is above
+``--max-p95-ms`` if that is given.
 """
 
 from __future__ import annotations
@@ -34,7 +43,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import logging
 import os
 import statistics
@@ -55,8 +63,10 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.warnings import PTBUserWarning
 
+from bench.common import ErrorCounter, finish, load_average, run_guarded
 from bot.app import build_application
 from bot.settings import Settings
+from bot.ui import texts
 from storage.db import is_sqlite
 from storage.migrate import upgrade
 from storage.models import Area, FollowUp, HelpRequest, Person, VolunteerProfile
@@ -88,30 +98,18 @@ class BenchRequest(RecordingRequest):
         return result
 
 
-class ErrorCounter(logging.Handler):
-    """Counts ERROR records (the bot's error handler logs every failed update)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.count = 0
-        self.first: str | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-        if self.first is None:
-            self.first = record.getMessage()
-
-
 @dataclass
 class Timings:
     """Seconds spent in process_update, by phase."""
 
     phases: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)  # process CPU seconds, all threads
+    cpu_each: list[float] = field(default_factory=list)  # the same, per update
 
     def add(self, phase: str, seconds: float, cpu: float) -> None:
         self.phases.setdefault(phase, []).append(seconds)
         self.cpu[phase] = self.cpu.get(phase, 0.0) + cpu
+        self.cpu_each.append(cpu)
 
     @property
     def all(self) -> list[float]:
@@ -160,9 +158,9 @@ class Driver:
 
     def expect(self, start: int, chat_id: int, prefix: str) -> None:
         """The update starting at call ``start`` sent chat_id a message beginning with prefix."""
-        texts = [c.text for _i, c in self.sent_since(start, chat_id)]
-        if not any(t.startswith(prefix) for t in texts):
-            raise AssertionError(f"chat {chat_id}: expected {prefix!r}, got {texts!r}")
+        got = [c.text for _i, c in self.sent_since(start, chat_id)]
+        if not any(t.startswith(prefix) for t in got):
+            raise AssertionError(f"chat {chat_id}: expected {prefix!r}, got {got!r}")
 
 
 @dataclass
@@ -193,6 +191,13 @@ async def steps(
             await step(person)
 
 
+def flood_limit(pairs: int, per_area: int) -> int:
+    """A flood limit nobody in the run passes: above the coordinator's updates in a row."""
+    areas = -(-pairs // per_area)
+    coordinator = 3 + 2 * areas + pairs  # /start, language, name; each area; each approval
+    return max(int(Settings.model_fields["flood_messages"].default), coordinator + 1)
+
+
 async def run_flow(url: str, users: int, per_area: int) -> tuple[Timings, dict[str, int]]:
     settings = Settings(  # type: ignore[call-arg]  # pydantic-settings' init-only _env_file
         _env_file=None,
@@ -201,6 +206,7 @@ async def run_flow(url: str, users: int, per_area: int) -> tuple[Timings, dict[s
         database_url=url,
         coordinator_ids=[COORDINATOR],
         outgoing_rate=0,
+        flood_messages=flood_limit(users, per_area),
     )
     request = BenchRequest()
     app = build_application(settings, request=request)
@@ -365,9 +371,20 @@ async def run_flow(url: str, users: int, per_area: int) -> tuple[Timings, dict[s
                 )
             ).scalar_one(),
             "bot_api_calls": len(request.calls),
+            "flood_pauses": slowed_down(app, request),
         }
     await app.bot_data.engine.dispose()
     return timings, counts
+
+
+def slowed_down(app: Any, request: BenchRequest) -> int:
+    """How many times the flood control told someone to slow down."""
+    catalogs = app.bot_data.catalogs
+    said = set()
+    for locale in ("sv", "en"):
+        with catalogs.use(locale):
+            said.add(texts.slow_down())
+    return sum(1 for c in request.calls if c.method == "sendMessage" and c.text in said)
 
 
 async def run_echo(n: int, user_ids: Sequence[int]) -> tuple[list[float], int]:
@@ -436,11 +453,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="an empty database to use (default: a fresh temporary SQLite file)",
     )
+    parser.add_argument(
+        "--max-p95-ms",
+        type=float,
+        default=None,
+        help="not ok (exit status 1) when p95 is above this; e.g. 50 for --users 200",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a run of a few seconds (--users 20 --per-area 5) that only checks the bench works",
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.users, args.per_area, args.each = 20, 5, False
     pairs = args.users if args.each else args.users // 2
     if pairs < 1 or args.per_area < 1:
         parser.error("need at least one resident and one volunteer, and --per-area >= 1")
+    return run_guarded(lambda: bench(args, pairs))
 
+
+def bench(args: argparse.Namespace, pairs: int) -> int:
+    """Run the flow and the echo bot, print the summary; the exit status."""
     # The conversations mix message and button steps on purpose (as in pyproject's pytest config).
     warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -448,7 +482,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger().addHandler(errors)
 
     started = time.perf_counter()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load = load_average()
     with tempfile.TemporaryDirectory(prefix="hjalpsam-bench-") as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)  # Alembic runs its own event loop: outside ours.
@@ -497,6 +531,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  database: {backend}; clock fixed at {NOW.isoformat()}; outgoing rate limiter off;"
         f" updates fed one at a time"
     )
+    default, limit = (
+        Settings.model_fields["flood_messages"].default,
+        flood_limit(pairs, args.per_area),
+    )
+    raised = (
+        f"limit raised from {default} to {limit} updates (the coordinator approves every"
+        " volunteer in a row)"
+        if limit > default
+        else f"limit {default} updates (as configured)"
+    )
+    print(
+        f"  flood control: on, {raised} in {Settings.model_fields['flood_seconds'].default:g} s;"
+        f" {counts['flood_pauses']} people told to slow down"
+    )
     print(
         f"  machine: {os.cpu_count()} CPUs, load average {load:.2f} at the start"
         " (other processes on the machine slow the figures down)"
@@ -527,33 +575,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  Hjälpsam: {ups:8.1f} updates/s   echo bot: {echo_ups:8.1f} updates/s   "
         f"ratio {ups / echo_ups:.3f}"
     )
-    ok = (
+    p95_ms = pct(all_flow, 95) * 1000
+    clean = (
         counts["requests_done"] == pairs
         and counts["follow_ups"] == 2 * pairs
         and counts["comments"] == pairs
+        and counts["flood_pauses"] == 0
         and errors.count == 0
     )
-    if not ok:
+    fast = args.max_p95_ms is None or p95_ms <= args.max_p95_ms
+    if not clean:
         print("  WARNING: the flow did not complete cleanly; see the outcome line above")
-    print(
-        json.dumps(
-            {
-                "updates_per_s": round(ups, 1),
-                "p95_ms": round(pct(all_flow, 95) * 1000, 2),
-                "echo_updates_per_s": round(echo_ups, 1),
-                "ratio": round(ups / echo_ups, 4),
-                "p50_ms": round(pct(all_flow, 50) * 1000, 2),
-                "updates": n,
-                "users": args.users,
-                "residents": pairs,
-                "volunteers": pairs,
-                "runtime_s": round(total, 2),
-                "load_avg_at_start": round(load, 2),
-                "ok": ok,
-            }
-        )
+    if not fast:
+        print(f"  WARNING: p95 {p95_ms:.2f} ms is above --max-p95-ms {args.max_p95_ms:g}")
+    ok = clean and fast
+    return finish(
+        {
+            "updates_per_s": round(ups, 1),
+            "p95_ms": round(p95_ms, 2),
+            "echo_updates_per_s": round(echo_ups, 1),
+            "ratio": round(ups / echo_ups, 4),
+            "p50_ms": round(pct(all_flow, 50) * 1000, 2),
+            "cpu_p95_ms": round(pct(timings.cpu_each, 95) * 1000, 2),
+            "updates": n,
+            "users": args.users,
+            "residents": pairs,
+            "volunteers": pairs,
+            "runtime_s": round(total, 2),
+            "load_avg_at_start": round(load, 2),
+            "flood_limit": flood_limit(pairs, args.per_area),
+            "flood_pauses": counts["flood_pauses"],
+            "errors": errors.count,
+            "ok": ok,
+        }
     )
-    return 0 if ok else 1
 
 
 if __name__ == "__main__":

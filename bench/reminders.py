@@ -1,6 +1,7 @@
 """The reminder dispatcher against many due rows, with a fake sender.
 
     python -m bench.reminders --due 100000 [--database-url URL] [--batch 20] [--workers 1]
+    python -m bench.reminders --smoke     # --due 200 --batch 7: a second or two
 
 Seeds one place, one activity and, for each due reminder, a person with a confirmed seat and a
 'before' reminder that fell due within the last hour (the activity starts in an hour, so none
@@ -9,7 +10,9 @@ dispatcher runs (``--workers`` at once, each with an engine of its own) until no
 
 The fake sender counts sends per reminder, so ``duplicates`` is sends beyond the first. Only
 the dispatch is timed, not the seeding. The last line printed is one JSON object:
-``{"due", "sent", "dropped", "duplicates", "seconds", "per_s", "failed", "left", ...}``.
+``{"due", "sent", "dropped", "duplicates", "seconds", "per_s", "failed", "left", ..., "ok"}``;
+``ok`` is true (exit status 0) when every reminder was sent once or dropped as it should be,
+with no duplicates, none failed and none left.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import logging
 import sys
 import tempfile
@@ -32,6 +34,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from tqdm import tqdm
 
+from bench.common import finish, load_average, run_guarded
 from bot.services.reminders import BATCH, DispatchResult, ReminderView, dispatch
 from storage.db import create_engine, create_session_factory, is_sqlite
 from storage.migrate import upgrade
@@ -43,11 +46,12 @@ TZ = ZoneInfo("Europe/Stockholm")
 # Sunday 22 November 2026, noon, in Stockholm (as in tests/conftest.py).
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=TZ)
 CHUNK = 5000
+OFF_EVERY = 20  # every 20th person has turned reminders off
 FIRST_TG = 1_000_000
 
 
 async def seed(
-    uow: UnitOfWorkFactory, due: int, now: datetime = NOW, off_every: int = 20
+    uow: UnitOfWorkFactory, due: int, now: datetime = NOW, off_every: int = OFF_EVERY
 ) -> list[int]:
     """``due`` people, each with a seat and one reminder due one second after the last.
 
@@ -207,17 +211,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--database-url", default=None, help="an empty database (default: temporary SQLite)"
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="a run of a second or two (--due 200 --batch 7)"
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.due, args.batch = 200, 7
     if args.due < 1 or args.batch < 1 or args.workers < 1:
         parser.error("--due, --batch and --workers must be at least 1")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return run_guarded(lambda: bench(args))
+
+
+def bench(args: argparse.Namespace) -> int:
+    """Migrate, seed, dispatch; print the summary. The exit status."""
+    load = load_average()
     with tempfile.TemporaryDirectory(prefix="hjalpsam-bench-") as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)  # Alembic runs its own event loop: outside ours.
         summary = asyncio.run(run(url, args.due, args.batch, args.workers))
-    print(json.dumps(summary))
-    ok = summary["duplicates"] == 0 and summary["left"] == 0
-    return 0 if ok else 1
+    dropped = len(range(OFF_EVERY - 1, args.due, OFF_EVERY))
+    summary["load_avg_at_start"] = round(load, 2)
+    summary["ok"] = (
+        summary["duplicates"] == 0
+        and summary["left"] == 0
+        and summary["failed"] == 0
+        and summary["dropped"] == dropped
+        and summary["sent"] == args.due - dropped
+    )
+    return finish(summary)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python -m bench.voice --make DIR          # write ten spoken requests (espeak-ng) to DIR
     python -m bench.voice DIR [--language sv] # transcribe every DIR/*.ogg
+    python -m bench.voice --smoke             # one clip made in a temporary folder
 
 Each ``*.ogg`` goes through the bot's own :class:`bot.voice.stt.Transcriber` (PyAV decoding and
 the single worker thread included), one after another, after the model has been loaded (the
@@ -15,30 +16,35 @@ CTranslate2 Whisper folder; threads from HJALPSAM_STT_CPU_THREADS (or ``--thread
 
 The last line printed is one JSON object:
 ``{"clips", "p50_s", "p95_s", "rtf", "wer", "rss_mb", "model", "load_s", "audio_s",
-"category_agree"}``: latency per clip (median and 95th percentile, nearest rank), the real-time
-factor (transcription time / audio time), the word error rate (null without references), the
-peak resident memory of the process.
+"category_agree", "ok"}``: latency per clip (median and 95th percentile, nearest rank), the
+real-time factor (transcription time / audio time), the word error rate (null without
+references), the peak resident memory of the process. ``ok`` is true when every clip came back
+with some text.
+
+``--smoke`` makes the first sample clip with espeak-ng in a temporary folder and
+transcribes it; without espeak-ng, PyAV or the voice extra it prints
+``{"ok": true, "skipped": "<why>"}`` instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
-import math
 import re
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench.common import finish, nearest_rank, run_guarded
 from bot.services.heard import suggest
 from bot.settings import Settings
-from bot.voice.stt import SAMPLE_RATE, Transcriber, decode
+from bot.voice.stt import SAMPLE_RATE, Transcriber, decode, unavailable_reason
 
 # Typical requests, as older residents say them.
 SENTENCES: tuple[str, ...] = (
@@ -56,7 +62,7 @@ SENTENCES: tuple[str, ...] = (
 TZ = ZoneInfo("Europe/Stockholm")
 
 
-def make_clips(folder: Path) -> None:
+def make_clips(folder: Path, sentences: Sequence[str] = SENTENCES) -> None:
     """Write NN.ogg (espeak-ng, OGG/Opus 48 kHz mono) and NN.txt for each sentence."""
     from tests.voice_clips import clip_tools_missing, make_clip
 
@@ -64,21 +70,25 @@ def make_clips(folder: Path) -> None:
     if missing is not None:
         raise SystemExit(f"bench.voice: {missing}")
     folder.mkdir(parents=True, exist_ok=True)
-    for number, sentence in enumerate(SENTENCES, 1):
+    for number, sentence in enumerate(sentences, 1):
         make_clip(sentence, folder / f"{number:02d}.ogg")
         (folder / f"{number:02d}.txt").write_text(sentence + "\n", encoding="utf-8")
-    print(f"wrote {len(SENTENCES)} clips to {folder}")
+    print(f"wrote {len(sentences)} clips to {folder}")
+
+
+def missing_for_smoke(settings: Settings) -> str | None:
+    """Why the smoke run cannot transcribe here, or None when it can."""
+    from tests.voice_clips import clip_tools_missing
+
+    missing = clip_tools_missing()
+    if missing is not None:
+        return missing
+    return unavailable_reason(settings)
 
 
 def normalise(text: str) -> str:
     """Lower case, punctuation out, single spaces: what WER is measured on."""
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def nearest_rank(values: Sequence[float], share: float) -> float:
-    """The value below which ``share`` of the values lie (nearest-rank percentile)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 async def run(settings: Settings, clips: list[Path], language: str) -> dict[str, object]:
@@ -90,6 +100,7 @@ async def run(settings: Settings, clips: list[Path], language: str) -> dict[str,
     await transcriber.load()
     load_s = time.perf_counter() - started
     latencies: list[float] = []
+    unheard = 0
     audio_s = 0.0
     references: list[str] = []
     hypotheses: list[str] = []
@@ -103,6 +114,7 @@ async def run(settings: Settings, clips: list[Path], language: str) -> dict[str,
             text = await transcriber.transcribe(audio, language)
             latencies.append(time.perf_counter() - started)
             audio_s += seconds
+            unheard += not text.strip()
             print(f"{clip.name}\t{seconds:.1f} s audio\t{latencies[-1]:.2f} s\t{text}")
             reference = clip.with_suffix(".txt")
             if reference.exists():
@@ -124,6 +136,7 @@ async def run(settings: Settings, clips: list[Path], language: str) -> dict[str,
         "load_s": round(load_s, 3),
         "audio_s": round(audio_s, 1),
         "category_agree": round(agree / len(references), 2) if references else None,
+        "ok": unheard == 0,
     }
 
 
@@ -138,12 +151,17 @@ def _wer(references: list[str], hypotheses: list[str]) -> float | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m bench.voice``."""
     parser = argparse.ArgumentParser(prog="python -m bench.voice", description=__doc__)
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--make", action="store_true", help="write the sample clips to FOLDER")
+    parser.add_argument(
+        "--smoke", action="store_true", help="one sample clip in a temporary folder (no FOLDER)"
+    )
     parser.add_argument("--language", choices=["sv", "en"], default="sv")
     parser.add_argument("--model-dir", type=Path, help="a CTranslate2 Whisper folder")
     parser.add_argument("--threads", type=int, help="CPU threads for the model")
     args = parser.parse_args(argv)
+    if (args.folder is None) != args.smoke or (args.make and args.smoke):
+        parser.error("give a FOLDER (with or without --make), or --smoke without one")
     if args.make:
         make_clips(args.folder)
         return 0
@@ -155,12 +173,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.threads is not None:
         overrides["stt_cpu_threads"] = args.threads
     settings = settings.model_copy(update=overrides)
+    if args.smoke:
+        return run_guarded(lambda: smoke(settings, args.language))
     clips = sorted(args.folder.glob("*.ogg"))
     if not clips:
         print(f"bench.voice: no *.ogg in {args.folder}", file=sys.stderr)
         return 2
-    print(json.dumps(asyncio.run(run(settings, clips, args.language))))
-    return 0
+    return run_guarded(lambda: finish(asyncio.run(run(settings, clips, args.language))))
+
+
+def smoke(settings: Settings, language: str) -> int:
+    """A clip made here and now, transcribed; or a clean skip without the tools."""
+    missing = missing_for_smoke(settings)
+    if missing is not None:
+        return finish({"ok": True, "skipped": missing})
+    with tempfile.TemporaryDirectory(prefix="hjalpsam-bench-voice-") as tmp:
+        make_clips(Path(tmp), SENTENCES[:1])
+        clips = sorted(Path(tmp).glob("*.ogg"))
+        return finish(asyncio.run(run(settings, clips, language)))
 
 
 if __name__ == "__main__":

@@ -120,7 +120,10 @@ async def test_the_real_model_hears_a_spoken_request(h):
     from bot.voice.stt import Transcriber
     from tests.voice_clips import make_clip
 
-    h.request.files["v1"] = make_clip("Jag behöver hjälp att handla på torsdag förmiddag.")
+    # Not SAID: what Whisper base hears in espeak's "handla på torsdag" depends on the CPU
+    # kernels CTranslate2 picks ("händra" with AVX2 and AVX-512). This it hears word for word
+    # with each of them (CT2_FORCE_CPU_ISA=GENERIC, AVX, AVX2, AVX512).
+    h.request.files["v1"] = make_clip("Jag behöver hjälp att handla i affären i morgon.")
     h.data.listener.engine = Transcriber(h.data.settings)
     try:
         await speak(h)

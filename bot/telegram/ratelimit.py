@@ -59,7 +59,8 @@ class Lane(IntEnum):
 
 _replying_to: ContextVar[int | None] = ContextVar("hjalpsam_replying_to", default=None)
 _lane: ContextVar[Lane] = ContextVar("hjalpsam_lane", default=Lane.ALERT)
-_prepaid: ContextVar[bool] = ContextVar("hjalpsam_prepaid", default=False)
+# The slot a job took before its transaction (its time on the loop clock), if not used yet.
+_prepaid: ContextVar[float | None] = ContextVar("hjalpsam_prepaid", default=None)
 
 
 def replying_to(chat_id: int | None) -> None:
@@ -93,28 +94,28 @@ class Gate:
         self.gap = 1 / rate
         self._next = 0.0
         self._order = itertools.count()
-        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[int, int, asyncio.Future[float]]] = []
         self._timer: asyncio.TimerHandle | None = None
 
     @property
     def waiting(self) -> int:
         return sum(1 for *_, future in self._waiting if not future.done())
 
-    async def wait(self, lane: Lane = Lane.ALERT) -> None:
-        """Return in this caller's slot."""
+    async def wait(self, lane: Lane = Lane.ALERT) -> float:
+        """Return in this caller's slot; its time on the loop's clock."""
         loop = asyncio.get_running_loop()
         if not self.waiting and loop.time() >= self._next:
-            self._take(loop.time())
-            return
-        future: asyncio.Future[None] = loop.create_future()
+            return self._take(loop.time())
+        future: asyncio.Future[float] = loop.create_future()
         heapq.heappush(self._waiting, (int(lane), next(self._order), future))
         self._arm(loop)
-        await future  # a cancelled waiter is skipped when its turn comes
+        return await future  # a cancelled waiter is skipped when its turn comes
 
-    def _take(self, now: float) -> None:
+    def _take(self, now: float) -> float:
         # On the grid while we keep up; from now on after an idle spell.
         slot = self._next if now - self._next < self.gap else now
         self._next = slot + self.gap
+        return slot
 
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._timer is None:
@@ -125,8 +126,7 @@ class Gate:
         while self._waiting:
             *_, future = heapq.heappop(self._waiting)
             if not future.done():
-                self._take(loop.time())
-                future.set_result(None)
+                future.set_result(self._take(loop.time()))
                 break
         if self._waiting:
             self._arm(loop)
@@ -207,9 +207,13 @@ class ChatRateLimiter(AIORateLimiter):
 
 
     async def _slot(self, chat_id: object) -> None:
-        if _prepaid.get():
-            _prepaid.set(False)
-            return
+        taken = _prepaid.get()
+        if taken is not None:
+            _prepaid.set(None)
+            # Sent within half a gap of its slot, a message keeps the grid's promise (no second
+            # holds more than rate + 1); a claim that took longer waits for a new slot.
+            if asyncio.get_running_loop().time() - taken <= self.gate.gap / 2:
+                return
         await self.gate.wait(lane_of(chat_id))
 
 
@@ -224,8 +228,7 @@ async def slot(bot: Bot, lane: Lane) -> AsyncIterator[None]:
     if not isinstance(limiter, ChatRateLimiter):
         yield
         return
-    await limiter.gate.wait(lane)
-    token = _prepaid.set(True)
+    token = _prepaid.set(await limiter.gate.wait(lane))
     try:
         yield
     finally:

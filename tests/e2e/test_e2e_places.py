@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from storage.db import create_engine, create_session_factory
 from storage.place_models import Reminder
 from tests.e2e.conftest import (
     RESIDENT,
+    STOCKHOLM,
     StartBot,
     _env,
     coordinator_with_area,
@@ -22,19 +24,55 @@ from tests.e2e.conftest import (
 from tests.e2e.emulator import BotApiEmulator, Sent
 
 pytestmark = pytest.mark.e2e
+# The place of the places_from_now activities (with a position: the bot sends it as a venue),
+# and their key, title and category.
+PLACE = {
+    "place_key": "traffpunkt",
+    "place_name": "Träffpunkt Centrum",
+    "area": "Centrum",
+    "address": "Torggatan 5",
+    "lat": "59.35142",
+    "lon": "16.52283",
+}
+ACTIVITIES = [
+    ("fika", "Fika", "fika"),
+    ("sittgympa", "Sittgympa", "exercise"),
+    ("lunch", "Lunch", "food"),
+    ("quiz", "Frågesport", "culture"),
+]
 
 
-async def find_and_sign_up(api: BotApiEmulator, database_url: str, tmp_path: Path) -> Sent:
-    """Anna finds a meeting place in the sample municipality and signs up; the answer."""
+def places_from_now(tmp_path: Path) -> Path:
+    """A CSV of four single dates in Centrum, two to five days ahead at 14:00.
+
+    The sample municipality's dates are fixed weekdays: its next one may start within two
+    hours, when no 2-hours-before reminder is planned at all. These never do.
+    """
+    today = datetime.now(STOCKHOLM).date()
+    path = tmp_path / "places.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*PLACE, "activity_key", "title", "category", "start"])
+        for days, (key, title, category) in enumerate(ACTIVITIES, 2):
+            start = f"{today + timedelta(days=days):%Y-%m-%d} 14:00"
+            writer.writerow([*PLACE.values(), key, title, category, start])
+    return path
+
+
+async def find_and_sign_up(
+    api: BotApiEmulator, database_url: str, tmp_path: Path, load: tuple[str, ...] = ("demo-data",)
+) -> Sent:
+    """Anna finds a meeting place and signs up; the answer. ``load`` is the command that loads
+    the places: the sample municipality by default."""
     await coordinator_with_area(api)
     await resident_signs_up(api)
-    # The operator loads the sample municipality while the bot runs.
+    # The operator loads the places while the bot runs.
     # (Not subprocess.run: the emulator answers the bot from this same event loop.)
     loader = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
-        "demo-data",
+        *load,
         cwd=tmp_path,
         env=_env(database_url),
         stdout=asyncio.subprocess.PIPE,
@@ -98,9 +136,10 @@ async def test_a_reminder_due_while_the_bot_was_down_is_sent_once_on_start(
 ) -> None:
     api = emulator
     bot = await start_bot()
-    going = await find_and_sign_up(api, database_url, tmp_path)
-    if "Du är anmäld till" not in going.text:
-        pytest.skip("the first date in the sample was full")
+    going = await find_and_sign_up(
+        api, database_url, tmp_path, ("import", str(places_from_now(tmp_path)))
+    )
+    assert "Du är anmäld till" in going.text
     bot.kill()
     # While the bot is down, the 2-hours-before reminder falls due.
     rows = await _reminders(database_url, due_now=True)
