@@ -205,7 +205,6 @@ class ChatRateLimiter(AIORateLimiter):
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
 
-
     async def _slot(self, chat_id: object) -> None:
         taken = _prepaid.get()
         if taken is not None:
