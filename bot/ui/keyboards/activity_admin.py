@@ -11,7 +11,8 @@ from bot.i18n import _
 from bot.services.place_admin import ACTIVITY_FIELDS, ActivityCard
 from bot.ui import texts
 from bot.ui.callbacks import minutes
-from bot.ui.keyboards.place_admin import Rows, button, pairs
+from bot.ui.keyboards.common import pairs
+from bot.ui.keyboards.place_admin import Rows, button
 from bot.ui.labels import label
 
 

@@ -16,6 +16,7 @@ from bot.i18n import N_, _
 from bot.services.broadcasts import AUDIENCES, ActivityPage
 from bot.services.views import AreaView
 from bot.ui.callbacks import encode
+from bot.ui.keyboards.common import pairs
 from bot.ui.labels import extra_code_of, label
 from bot.ui.texts.broadcast import BROADCAST_AUDIENCES
 
@@ -29,10 +30,6 @@ LABELS: dict[str, str] = {
 
 def _b(text: str, action: str, arg: int | str | None = None) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=encode("bc", action, arg))
-
-
-def _pairs(buttons: Sequence[InlineKeyboardButton]) -> Rows:
-    return [list(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
 
 
 def _own(code: str) -> str:
@@ -72,7 +69,7 @@ def audiences() -> InlineKeyboardMarkup:
 
 
 def areas(items: Sequence[AreaView]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(_pairs([_b(a.name, "area", a.id) for a in items]))
+    return InlineKeyboardMarkup(pairs([_b(a.name, "area", a.id) for a in items]))
 
 
 def languages() -> InlineKeyboardMarkup:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from telegram import InlineKeyboardButton, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.services.views import PersonView
 from bot.ui.callbacks import encode
 from bot.ui.labels import label
+
+T = TypeVar("T")
 
 
 def reply(
@@ -24,7 +27,8 @@ def reply(
     return ReplyKeyboardMarkup(keyboard, resize_keyboard=True, is_persistent=True)
 
 
-def pairs(items: Sequence[str]) -> list[list[str]]:
+def pairs(items: Sequence[T]) -> list[list[T]]:
+    """Two to a row: labels of reply buttons, or inline buttons."""
     return [list(items[i : i + 2]) for i in range(0, len(items), 2)]
 
 

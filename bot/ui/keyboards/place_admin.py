@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -15,6 +13,7 @@ from bot.i18n import _
 from bot.services.place_admin import PLACE_FIELDS, TOGGLES, PlaceCard, PlacePage
 from bot.ui import texts
 from bot.ui.callbacks import encode
+from bot.ui.keyboards.common import pairs
 from bot.ui.labels import label
 from bot.ui.texts.places import ACTIVITY_ICONS
 
@@ -25,10 +24,6 @@ def button(
     text: str, action: str, arg: int | None = None, arg2: int | None = None
 ) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=encode("pa", action, arg, arg2))
-
-
-def pairs(buttons: Sequence[InlineKeyboardButton]) -> Rows:
-    return [list(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
 
 
 def place_list(page: PlacePage) -> InlineKeyboardMarkup:
