@@ -19,7 +19,8 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.conversations import voice
 from bot.handlers import voice as voice_notes
-from bot.handlers.screens import END, person, show_menu
+from bot.handlers.screens import END as END  # what every conversation returns to end
+from bot.handlers.screens import person, show_menu
 from bot.services import said_time, when
 from bot.telegram import timeouts
 from bot.ui import keyboards, texts
