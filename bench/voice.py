@@ -109,9 +109,9 @@ async def run(settings: Settings, clips: list[Path], language: str) -> dict[str,
     try:
         for clip in clips:
             audio = clip.read_bytes()
-            seconds = decode(audio, settings.stt_max_seconds).size / SAMPLE_RATE
+            seconds = decode(audio, settings.stt_max_seconds, "ogg").size / SAMPLE_RATE
             started = time.perf_counter()
-            text = await transcriber.transcribe(audio, language)
+            text = await transcriber.transcribe(audio, language, container="ogg")
             latencies.append(time.perf_counter() - started)
             audio_s += seconds
             unheard += not text.strip()

@@ -62,10 +62,17 @@ from bot.voice.listening import Listener
 from bot.voice.read_aloud import ReadAloud, ReadAloudBot
 from bot.voice.stt import Transcriber
 from bot.voice.tts import Speaker
-from storage.db import create_engine, create_session_factory
+from storage.db import create_engine, create_session_factory, hide_debug_arguments
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+# PTB's DEBUG lines hold whole updates and every Bot API call with its text.
+TELEGRAM_LOGGERS = (
+    "telegram.Bot",
+    "telegram.ext.ExtBot",
+    "telegram.ext.Application",
+    "telegram.ext.Updater",
+)
 # Handler groups: the clock for the metrics, the language, flood control, the gate for
 # malformed buttons, the default group 0 with every feature, the state save, the metrics.
 BEGIN, LOCALE, FLOOD, GATE, AFTER, DONE = -4, -3, -2, -1, 100, 101
@@ -119,6 +126,7 @@ def build_application(
     during ``Application.initialize()``, which runs before post_init. Making an engine opens
     no connection.
     """
+    hide_debug_arguments(*TELEGRAM_LOGGERS)
     engine = create_engine(settings.database_url)
     uow = UnitOfWorkFactory(create_session_factory(engine))
     catalogs = Catalogs(settings.default_locale)

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 
-from storage.models import Assignment, HelpRequest, Person, VolunteerArea, VolunteerProfile
-from storage.repositories import _Repo
+from storage.models import Assignment, HelpRequest, Person, VolunteerArea
+from storage.repositories import _Repo, may_take_tasks
 
 
 class EscalationRepo(_Repo):
@@ -64,13 +64,11 @@ class EscalationRepo(_Repo):
         return await self._lock(stmt, limit)
 
     async def volunteers(self, exclude: int) -> Sequence[tuple[Person, set[int]]]:
-        """Vetted, unpaused, reachable volunteers (but ``exclude``) and the areas they cover."""
+        """Reachable volunteers who may take tasks (but ``exclude``) and the areas they cover."""
         result = await self.session.execute(
             select(Person)
-            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
             .where(
-                VolunteerProfile.vetting == "approved",
-                VolunteerProfile.paused.is_(False),
+                may_take_tasks(Person.id),
                 Person.unreachable.is_(False),
                 Person.telegram_id.is_not(None),
                 Person.id != exclude,

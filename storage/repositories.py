@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from storage.models import (
     Area,
@@ -26,6 +27,24 @@ from storage.models import (
     VolunteerProfile,
     VolunteerSkill,
 )
+
+
+def may_take_tasks(
+    person_id: int | ColumnElement[int] | QueryableAttribute[int],
+) -> ColumnElement[bool]:
+    """The one rule for who may take a task now: an approved volunteer who is not paused.
+
+    The claim's conditional UPDATE holds it, so a volunteer paused after the offer went out
+    can't win with an old button; offers and a coordinator's choice of whom to ask use it too.
+    Suspension and lapsed vetting are further conditions here. A profile of its own (an alias),
+    so that it also correlates with ``Person.id`` in a query that joins the profiles.
+    """
+    profile = aliased(VolunteerProfile)
+    return exists().where(
+        profile.person_id == person_id,
+        profile.vetting == "approved",
+        profile.paused.is_(False),
+    )
 
 
 class _Repo:
@@ -140,18 +159,20 @@ class VolunteerRepo(_Repo):
         )
         return [(p, v) for p, v in result.all()]
 
+    async def may_take_tasks(self, person_id: int) -> bool:
+        """Whether this person may take a task now (see ``may_take_tasks``)."""
+        return bool(await self.session.scalar(select(may_take_tasks(person_id))))
+
     async def matching(
         self, area_id: int, category: str, exclude: Iterable[int] = ()
     ) -> Sequence[Person]:
-        """Vetted, unpaused, reachable volunteers who cover the area and give this help."""
+        """Reachable volunteers who may take tasks, cover the area and give this help."""
         result = await self.session.execute(
             select(Person)
-            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
             .join(VolunteerArea, VolunteerArea.person_id == Person.id)
             .join(VolunteerSkill, VolunteerSkill.person_id == Person.id)
             .where(
-                VolunteerProfile.vetting == "approved",
-                VolunteerProfile.paused.is_(False),
+                may_take_tasks(Person.id),
                 Person.unreachable.is_(False),
                 Person.telegram_id.is_not(None),
                 VolunteerArea.area_id == area_id,
@@ -188,6 +209,24 @@ class RequestRepo(_Repo):
             stmt = stmt.where(HelpRequest.volunteer_id == holder)
         result = await self.session.execute(
             stmt.values(**values).execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def claim(self, request_id: int, volunteer_id: int, now: datetime) -> bool:
+        """Give an open request to a volunteer who may take tasks: one conditional UPDATE.
+
+        Its row count decides who wins. The volunteer's standing is read in the same statement,
+        so pausing (or, later, suspending) between the offer and the press is never too late.
+        """
+        result = await self.session.execute(
+            update(HelpRequest)
+            .where(
+                HelpRequest.id == request_id,
+                HelpRequest.status == "open",
+                may_take_tasks(volunteer_id),
+            )
+            .values(status="claimed", volunteer_id=volunteer_id, claimed_at=now)
+            .execution_options(synchronize_session=False)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 

@@ -22,7 +22,7 @@ from tests.test_escalation import audit, the_request
 BO = 202
 ASKED = (
     "Samordnaren undrar om du kan ta det här:\n\n"
-    "Vad: Handla\nNär: måndag 23 november kl. 10.00\nOmråde: Centrum\nMer: Mjölk och bröd\n\n"
+    "Vad: Handla\nNär: måndag 23 november kl. 10.00\nOmråde: Centrum\n\n"
     "Adressen får du när du har sagt ja."
 )
 YES, NO = "✅ Ja, jag tar det", "Nej tack"

@@ -31,7 +31,10 @@ ASK_WHEN = (
 ASK_DAY = "Vilken dag?"
 ASK_DETAILS = (
     "Vill du berätta mer? Till exempel vad som ska handlas, eller vart du ska.\n"
-    "Skriv det, eller tryck på «Hoppa över»."
+    "Skriv det, eller tryck på «Hoppa över».\n\n"
+    "🔒 Volontären som tar uppdraget läser det du skriver, tillsammans med din adress. "
+    "Våra samordnare kan också se det. Skriv portkod eller något om din hälsa bara om det "
+    "behövs."
 )
 RESUME = "Du har börjat på en förfrågan: Handla. Vill du fortsätta med den?"
 DRAFT_CANCELLED = "Okej, jag har tagit bort förfrågan. Nu är du tillbaka i menyn."
@@ -64,9 +67,8 @@ UNCLAIMED = (
     "Ingen volontär ger den här hjälpen i Centrum än: handla, måndag 23 november "
     "kl. 10.00. Leta gärna upp någon."
 )
-TASK_CARD = (
-    "Ny förfrågan i Centrum\n\nVad: Handla\nNär: måndag 23 november kl. 10.00\nMer: Mjölk och bröd"
-)
+# An offer: the kind of help, the area and the time; never the resident's own words.
+TASK_CARD = "Ny förfrågan i Centrum\n\nVad: Handla\nNär: måndag 23 november kl. 10.00"
 MONDAY_10 = "måndag 23 november kl. 10.00"
 
 

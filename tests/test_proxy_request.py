@@ -32,7 +32,10 @@ ASK_WHEN = (
 CONFIRM_TIME = "Jag uppfattade: måndag 23 november kl. 10.00. Stämmer det?"
 ASK_DETAILS = (
     "Vill du berätta mer? Till exempel vad som ska handlas, eller vart du ska.\n"
-    "Skriv det, eller tryck på «Hoppa över»."
+    "Skriv det, eller tryck på «Hoppa över».\n\n"
+    "🔒 Volontären som tar uppdraget läser det du skriver, tillsammans med adressen. "
+    "Våra samordnare kan också se det. Skriv portkod eller något om hälsan bara om det "
+    "behövs."
 )
 SUMMARY = (
     "Åt Astrid, 070-987 65 43, Kvarngatan 3.\n\n"
@@ -126,13 +129,13 @@ async def test_the_whole_proxy_conversation_and_the_loop(harness: Harness) -> No
     assert req.details == "Mjölk och kaffe"
 
     card = h.last(VOLUNTEER)
-    assert card.text == (
-        "Ny förfrågan i Centrum\n\nVad: Handla\nNär: måndag 23 november kl. 10.00\n"
-        "Mer: Mjölk och kaffe"
-    )
+    # The offer holds no free text; it goes with the address to the one who takes it.
+    assert card.text == "Ny förfrågan i Centrum\n\nVad: Handla\nNär: måndag 23 november kl. 10.00"
     h.request.clear()
     await h.press(VOLUNTEER, claim_data(card))
-    assert "Namn: Astrid\nAdress: Kvarngatan 3\nTelefon: 070-987 65 43" in h.last(VOLUNTEER).text
+    taken = h.last(VOLUNTEER).text
+    assert "Namn: Astrid\nAdress: Kvarngatan 3\nTelefon: 070-987 65 43" in taken
+    assert "Mer: Mjölk och kaffe" in taken
     # Karin hears what Astrid would have heard.
     assert h.texts(COORDINATOR) == [
         "Goda nyheter! Erik hjälper Astrid med handla, måndag 23 november kl. 10.00.\n"

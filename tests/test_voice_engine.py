@@ -19,7 +19,7 @@ import wave
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -142,11 +142,11 @@ async def test_a_damaged_model_makes_voice_unavailable_and_is_not_tried_again(
     transcribers.append(transcriber)
     assert transcriber.available
     with pytest.raises(VoiceUnavailable, match="sha256"):
-        await transcriber.transcribe(silence_wav(1), "sv")
+        await transcriber.transcribe(silence_wav(1), "sv", container="wav")
     assert not transcriber.available
     assert not model.base_dir(tmp_path / "data").joinpath("config.json").exists()
     with pytest.raises(VoiceUnavailable, match="sha256"):
-        await transcriber.transcribe(silence_wav(1), "sv")
+        await transcriber.transcribe(silence_wav(1), "sv", container="wav")
 
 
 def test_without_faster_whisper_voice_is_unavailable(tmp_path, monkeypatch):
@@ -164,7 +164,7 @@ async def test_without_faster_whisper_a_note_raises_voice_unavailable(
     transcriber = Transcriber(settings_in(tmp_path))
     transcribers.append(transcriber)
     with pytest.raises(VoiceUnavailable):
-        await transcriber.transcribe(silence_wav(1), "sv")
+        await transcriber.transcribe(silence_wav(1), "sv", container="wav")
 
 
 def test_without_a_model_voice_is_unavailable(tmp_path, monkeypatch):
@@ -183,7 +183,10 @@ def test_without_a_model_voice_is_unavailable(tmp_path, monkeypatch):
 @needs_av
 async def test_the_text_is_stripped_and_the_language_taken_from_the_locale(fake):
     engine = FakeEngine("  Jag behöver hjälp.  ")
-    assert await fake(engine).transcribe(silence_wav(1), "sv_SE") == "Jag behöver hjälp."
+    assert (
+        await fake(engine).transcribe(silence_wav(1), "sv_SE", container="wav")
+        == "Jag behöver hjälp."
+    )
     assert engine.calls == [(16_000, "sv")]
 
 
@@ -193,14 +196,16 @@ async def test_the_queue_is_bounded_and_one_more_is_busy_at_once(fake):
     engine = FakeEngine(gate=gate)
     transcriber = fake(engine, stt_queue=3)
     note = silence_wav(0.5)
-    waiting = [asyncio.create_task(transcriber.transcribe(note, "sv")) for _ in range(3)]
+    waiting = [
+        asyncio.create_task(transcriber.transcribe(note, "sv", container="wav")) for _ in range(3)
+    ]
     await asyncio.sleep(0)
     assert await asyncio.to_thread(engine.entered.wait, 10)
     with pytest.raises(VoiceBusy):
-        await transcriber.transcribe(note, "sv")
+        await transcriber.transcribe(note, "sv", container="wav")
     gate.set()
     assert await asyncio.gather(*waiting) == ["hej"] * 3
-    assert await transcriber.transcribe(note, "sv") == "hej"  # room again
+    assert await transcriber.transcribe(note, "sv", container="wav") == "hej"  # room again
     assert len(engine.calls) == 4
 
 
@@ -208,27 +213,71 @@ async def test_the_queue_is_bounded_and_one_more_is_busy_at_once(fake):
 async def test_a_note_over_the_time_limit_is_too_long_before_any_model_is_used(fake):
     engine = FakeEngine()
     with pytest.raises(VoiceTooLong):
-        await fake(engine, stt_max_seconds=2).transcribe(silence_wav(3), "sv")
+        await fake(engine, stt_max_seconds=2).transcribe(silence_wav(3), "sv", container="wav")
     assert engine.calls == []
 
 
 async def test_a_note_over_20_mb_is_too_long_without_decoding(fake):
     engine = FakeEngine()
     with pytest.raises(VoiceTooLong):
-        await fake(engine).transcribe(b"\0" * (stt.MAX_BYTES + 1), "sv")
+        await fake(engine).transcribe(b"\0" * (stt.MAX_BYTES + 1), "sv", container="ogg")
 
 
 @needs_av
 @pytest.mark.parametrize(
-    "audio",
-    [b"", b"not audio at all", b"OggS" + bytes(range(256)) * 4, silence_wav(1)[:30]],
-    ids=["empty", "text", "broken-ogg", "cut-wav"],
+    ("audio", "container"),
+    [
+        (b"", "ogg"),
+        (b"not audio at all", "ogg"),
+        (b"OggS" + bytes(range(256)) * 4, "ogg"),
+        (silence_wav(1)[:30], "wav"),
+        (silence_wav(1), "ogg"),
+        (silence_wav(1), "matroska"),
+    ],
+    ids=["empty", "text", "broken-ogg", "cut-wav", "wav-said-to-be-ogg", "not-telegrams"],
 )
-async def test_a_file_that_is_not_audio_is_unreadable(fake, audio):
+async def test_a_file_that_is_not_audio_is_unreadable(fake, audio, container):
     engine = FakeEngine()
     with pytest.raises(VoiceUnreadable):
-        await fake(engine).transcribe(audio, "sv")
+        await fake(engine).transcribe(audio, "sv", container=container)
     assert engine.calls == []
+
+
+FFCONCAT = b"ffconcat version 1.0\nfile /etc/passwd\n"
+
+
+@needs_av
+@pytest.mark.parametrize("container", sorted(stt.CONTAINERS))
+async def test_an_ffconcat_note_is_unreadable_whatever_it_is_said_to_be(fake, container):
+    engine = FakeEngine()
+    with pytest.raises(VoiceUnreadable):
+        await fake(engine).transcribe(FFCONCAT, "sv", container=container)
+    assert engine.calls == []
+
+
+@needs_av
+async def test_an_ffconcat_note_never_reads_the_file_it_names(
+    fake,
+    voice_clip,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """Guessed from its bytes, this note would be the clip beside it (FFmpeg opens a relative
+    name from the working folder) and would be heard."""
+    voice_clip("Hej", tmp_path / "clip.ogg")
+    monkeypatch.chdir(tmp_path)
+    engine = FakeEngine()
+    note = b"ffconcat version 1.0\nfile clip.ogg\n"
+    with pytest.raises(VoiceUnreadable):
+        await fake(engine).transcribe(note, "sv", container="ogg")
+    assert engine.calls == []
+
+
+@needs_av
+async def test_a_real_voice_note_is_decoded_as_ogg(fake, voice_clip):  # noqa: F811
+    engine = FakeEngine()
+    assert await fake(engine).transcribe(voice_clip("Hej"), "sv", container="ogg") == "hej"
+    assert len(engine.calls) == 1 and engine.calls[0][0] > 8_000  # over half a second heard
 
 
 @needs_av
@@ -236,7 +285,7 @@ async def test_a_130_second_voice_note_is_too_long(fake, voice_clip):  # noqa: F
     engine = FakeEngine()
     clip = voice_clip("Hej", silence_before=130)
     with pytest.raises(VoiceTooLong):
-        await fake(engine).transcribe(clip, "sv")
+        await fake(engine).transcribe(clip, "sv", container="ogg")
     assert engine.calls == []
 
 
@@ -252,7 +301,7 @@ async def test_a_failed_load_is_remembered(tmp_path, transcribers):
     transcribers.append(transcriber)
     for _ in range(2):
         with pytest.raises(VoiceUnavailable, match="no model"):
-            await transcriber.transcribe(silence_wav(1), "sv")
+            await transcriber.transcribe(silence_wav(1), "sv", container="wav")
     assert len(loads) == 1 and loads[0].startswith("stt")
     assert not transcriber.available
 
@@ -276,7 +325,7 @@ async def test_after_close_notes_are_refused(tmp_path):
     transcriber = Transcriber(settings_in(tmp_path), load=FakeEngine)
     await transcriber.close()
     with pytest.raises(VoiceUnavailable):
-        await transcriber.transcribe(silence_wav(1), "sv")
+        await transcriber.transcribe(silence_wav(1), "sv", container="wav")
 
 
 # --- hjalpsam transcribe --------------------------------------------------------------------
@@ -284,11 +333,14 @@ async def test_after_close_notes_are_refused(tmp_path):
 
 class _CannedTranscriber:
     heard = "Kan någon handla åt mig på torsdag förmiddag"
+    # The containers asked for, by every instance (a test that reads it sets its own list).
+    containers: ClassVar[list[str]] = []
 
     def __init__(self, settings: Settings) -> None:
         pass
 
-    async def transcribe(self, audio: bytes, language: str) -> str:
+    async def transcribe(self, audio: bytes, language: str, *, container: str) -> str:
+        self.containers.append(container)
         if audio == b"broken":
             raise VoiceUnreadable("Invalid data")
         return self.heard
@@ -335,6 +387,36 @@ def test_transcribe_says_what_is_wrong_in_one_line(cli, tmp_path, monkeypatch, c
     assert err[1].startswith("hjalpsam: cannot read")
 
 
+@pytest.mark.parametrize(
+    ("name", "container"),
+    [
+        ("note.ogg", "ogg"),
+        ("note.OGA", "ogg"),
+        ("note.opus", "ogg"),
+        ("note.mp3", "mp3"),
+        ("note.m4a", "mp4"),
+        ("note.mp4", "mp4"),
+        ("note.wav", "wav"),
+    ],
+)
+def test_transcribe_opens_a_file_by_its_ending(cli, tmp_path, monkeypatch, name, container):
+    monkeypatch.setattr("bot.cli.transcribe.Transcriber", _CannedTranscriber)
+    monkeypatch.setattr(_CannedTranscriber, "containers", [])
+    (tmp_path / name).write_bytes(b"audio")
+    assert cli(["transcribe", str(tmp_path / name)]) == 0
+    assert _CannedTranscriber.containers == [container]
+
+
+@pytest.mark.parametrize("name", ["note.ffconcat", "note.txt", "note.m3u8", "note"])
+def test_transcribe_refuses_other_files(cli, tmp_path, monkeypatch, capsys, name):
+    monkeypatch.setattr("bot.cli.transcribe.Transcriber", _CannedTranscriber)
+    monkeypatch.setattr(_CannedTranscriber, "containers", [])
+    (tmp_path / name).write_bytes(FFCONCAT)
+    assert cli(["transcribe", str(tmp_path / name)]) == 3
+    assert capsys.readouterr().err.startswith("hjalpsam: not an audio file that can be decoded")
+    assert _CannedTranscriber.containers == []
+
+
 # --- the real model -------------------------------------------------------------------------
 
 
@@ -375,7 +457,7 @@ async def test_whisper_hears_a_swedish_request(whisper_data, voice_clip, transcr
     transcribers.append(transcriber)
     assert transcriber.available
     clip = voice_clip("Kan någon följa mig till vårdcentralen i morgon klockan tio")
-    text = await transcriber.transcribe(clip, "sv")
+    text = await transcriber.transcribe(clip, "sv", container="ogg")
     assert "folja" in words(text), text
     guess = suggest(text, datetime.now(TZ), TZ, "sv")
     assert guess.category == "escort", text

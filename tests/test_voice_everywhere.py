@@ -461,7 +461,7 @@ async def test_a_confirmed_note_answers_like_typing(h, name):
     since = mark(h)
     await speak(h, case.who)
     # Read back with its three buttons; nothing of it is kept yet.
-    assert engine.calls == [(AUDIO, "sv")]
+    assert engine.calls == [(AUDIO, "sv", "ogg")]
     assert replies(h, case.who, since) == [(heard(case.said), HEARD_BUTTONS)]
     assert (await case.stored(h, case.who), await persisted(h)) == before
     read_back = read_back_data(h, case.who)

@@ -40,15 +40,15 @@ class ScriptedEngine:
 
     def __init__(self, *said: str | Exception, available: bool = True) -> None:
         self.said = list(said)
-        self.calls: list[tuple[bytes, str]] = []
+        self.calls: list[tuple[bytes, str, str]] = []
         self._available = available
 
     @property
     def available(self) -> bool:
         return self._available
 
-    async def transcribe(self, audio: bytes, language: str) -> str:
-        self.calls.append((audio, language))
+    async def transcribe(self, audio: bytes, language: str, *, container: str) -> str:
+        self.calls.append((audio, language, container))
         said = self.said.pop(0)
         if isinstance(said, Exception):
             raise said
@@ -105,7 +105,7 @@ async def test_at_every_step_a_confirmed_note_answers_like_typing(h, harness, st
     # ... the bot shows it listens, reads back, and keeps nothing yet.
     actions = h.request.sent(RESIDENT, method="sendChatAction")
     assert [a.params["action"] for a in actions] == ["typing"]
-    assert engine.calls == [(AUDIO, "sv")]
+    assert engine.calls == [(AUDIO, "sv", "ogg")]
     assert (h.last(RESIDENT).text, h.last(RESIDENT).buttons()) == (
         heard(typed_answer),
         HEARD_BUTTONS,
@@ -203,6 +203,54 @@ async def test_a_note_telegram_will_not_give_us(h):
     hears(h, "never")
     await speak(h, file_id="gone")
     assert said_then_asked_again(h, asked) == UNREADABLE
+
+
+def note_message(h: Any, kind: str, mime: str | None) -> dict[str, Any]:
+    """A voice note or an audio file (v1) with this MIME type (none when None)."""
+    note: dict[str, Any] = {"file_id": "v1", "file_unique_id": "v1u", "duration": 3}
+    if mime is not None:
+        note["mime_type"] = mime
+    return h.updates.message(RESIDENT, **{kind: note})
+
+
+@pytest.mark.parametrize(
+    ("kind", "mime", "container"),
+    [
+        ("voice", None, "ogg"),
+        ("voice", "audio/ogg", "ogg"),
+        ("voice", "audio/mpeg", "mp3"),
+        ("audio", "audio/mpeg", "mp3"),
+        ("audio", "audio/x-m4a", "mp4"),
+        ("audio", "audio/mp4", "mp4"),
+        ("audio", "audio/ogg", "ogg"),
+    ],
+)
+async def test_a_note_is_opened_as_what_telegram_says_it_is(h, kind, mime, container):
+    await go_to(h, "details")
+    engine = hears(h, "Mjölk")
+    await h.feed(note_message(h, kind, mime))
+    assert engine.calls == [(AUDIO, "sv", container)]
+    assert h.last(RESIDENT).text == heard("Mjölk")
+
+
+@pytest.mark.parametrize(
+    ("kind", "mime"),
+    [
+        ("audio", None),
+        ("audio", "audio/x-wav"),
+        ("audio", "text/plain"),
+        ("audio", "application/octet-stream"),
+        ("voice", "video/mp4"),
+    ],
+)
+async def test_any_other_kind_of_file_is_unreadable_and_not_fetched(h, kind, mime):
+    await go_to(h, "details")
+    asked = h.last(RESIDENT)
+    engine = hears(h, "never")
+    await h.feed(note_message(h, kind, mime))
+    assert said_then_asked_again(h, asked) == UNREADABLE
+    assert engine.calls == []
+    assert h.request.sent(method="getFile") == []
 
 
 async def test_without_the_voice_extra_nothing_else_changes(h):

@@ -117,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
     report.add_argument("--out", type=Path, default=Path("report"))
     transcribe = commands.add_parser("transcribe", help="print what the bot hears in FILE")
-    transcribe.add_argument("file", type=Path, help="a voice note: OGG/Opus, WAV or MP3")
+    transcribe.add_argument("file", type=Path, help="a recording: .ogg, .opus, .mp3, .m4a or .wav")
     transcribe.add_argument(
         "--parse", action="store_true", help="print JSON: the text, category and time heard"
     )

@@ -14,13 +14,10 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-
-from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 from bot.ui import texts
-from storage.db import create_engine, create_session_factory, is_sqlite
+from storage.db import create_engine, create_session_factory, sqlite_file
 from storage.migrate import Schema, schema, upgrade
 from storage.uow import UnitOfWorkFactory
 
@@ -55,7 +52,7 @@ async def units(settings: Settings, *, create: bool = False) -> AsyncIterator[Un
     the wrong folder).
     """
     url = settings.database_url
-    fresh_file = _sqlite_file(url)
+    fresh_file = sqlite_file(url)
     if fresh_file is not None and not create and not fresh_file.exists():
         raise SchemaNotReady(Schema.EMPTY)  # connecting would leave an empty file behind
     engine = create_engine(url)
@@ -75,13 +72,3 @@ async def check(settings: Settings) -> None:
     """Raise :class:`SchemaNotReady` unless the schema is current (``run`` on PostgreSQL)."""
     async with units(settings):
         pass
-
-
-def _sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL; None for other databases and for SQLite in memory."""
-    if not is_sqlite(url):
-        return None
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)

@@ -24,6 +24,7 @@ from bot.voice.stt import (
     VoiceTooLong,
     VoiceUnavailable,
     VoiceUnreadable,
+    container_for_file,
 )
 
 _PROBLEMS: dict[type[VoiceError], str] = {
@@ -45,7 +46,9 @@ def transcribe_file(settings: Settings, path: Path, language: str, parse: bool) 
     # faster-whisper logs every file at INFO; the transcript is what the operator wants.
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)
     try:
-        text = asyncio.run(_transcribe(settings, audio, language))
+        # By the file's ending (.ogg, .mp3, .m4a, .wav…), never by guessing from its bytes.
+        container = container_for_file(path)
+        text = asyncio.run(_transcribe(settings, audio, language, container))
     except VoiceError as error:
         template = _PROBLEMS.get(type(error), "{detail}")
         detail = str(error) or type(error).__name__
@@ -74,9 +77,9 @@ def _when(heard: Heard, tz: ZoneInfo) -> str | None:
     return at.isoformat() if at else None
 
 
-async def _transcribe(settings: Settings, audio: bytes, language: str) -> str:
+async def _transcribe(settings: Settings, audio: bytes, language: str, container: str) -> str:
     transcriber = Transcriber(settings)
     try:
-        return await transcriber.transcribe(audio, language)
+        return await transcriber.transcribe(audio, language, container=container)
     finally:
         await transcriber.close()

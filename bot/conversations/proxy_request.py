@@ -133,7 +133,11 @@ async def ask_confirm_time(update: Update, context: BotContext) -> int:
 async def ask_details(update: Update, context: BotContext) -> int:
     """Offer to add a few words."""
     return await _ask(
-        update, context, State.DETAILS, texts.ask_details(), keyboards.common.with_skip()
+        update,
+        context,
+        State.DETAILS,
+        texts.ask_details(for_someone=True),
+        keyboards.common.with_skip(),
     )
 
 

@@ -14,7 +14,14 @@ from bot.context import BotContext
 from bot.handlers.buttons import Refused, act
 from bot.handlers.tasks import announce_claim
 from bot.services import assignments, escalation
-from bot.services.errors import AlreadyClaimed, AlreadyYours, NotFound, NotOpen
+from bot.services.errors import (
+    AlreadyClaimed,
+    AlreadyYours,
+    NotFound,
+    NotOpen,
+    NotVetted,
+    Paused,
+)
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import Callback, pattern
 
@@ -23,6 +30,8 @@ _ANSWERS = {
     AlreadyYours: texts.already_yours,
     AlreadyClaimed: texts.someone_was_faster,
     NotOpen: texts.task_no_longer_open,
+    NotVetted: texts.need_vetting,
+    Paused: lambda: texts.paused(True),
 }
 
 

@@ -19,11 +19,20 @@ log = logging.getLogger(__name__)
 # In a group the bot only posts tasks and takes the claim button and the link commands;
 # nothing personal is ever asked or shown there.
 GROUP_COMMANDS = ("/koppla", "/avkoppla", "/link", "/unlink")
+# Buttons taken in a group: «Jag tar det» on a group post, and a holder's look at the task
+# (forged onto a group post). Both answer in the presser's own chat, with a toast in the
+# group; every other button is refused there.
+GROUP_BUTTONS = frozenset({("task", "claim"), ("task", "show")})
+
+
+def _button_allowed_in_group(data: object) -> bool:
+    button = decode(data) if isinstance(data, str) else None
+    return button is not None and (button.scope, button.action) in GROUP_BUTTONS
 
 
 def _allowed_in_group(update: Update) -> bool:
     if update.callback_query is not None:
-        return True
+        return _button_allowed_in_group(update.callback_query.data)
     message = update.effective_message
     text = (message.text or "") if message else ""
     command = text.split()[0].split("@")[0] if text.startswith("/") else ""
@@ -36,7 +45,8 @@ async def set_locale(update: Update, context: BotContext) -> None:
     data = context.data
     chat = update.effective_chat
     data.read_aloud.begin(None)
-    if chat is not None and chat.type != "private" and not _allowed_in_group(update):
+    refused = chat is not None and chat.type != "private" and not _allowed_in_group(update)
+    if refused and (update.callback_query is None or user is None):
         raise ApplicationHandlerStop
     if user is None:
         data.catalogs.activate(data.settings.default_locale)
@@ -54,6 +64,10 @@ async def set_locale(update: Update, context: BotContext) -> None:
         else:
             data.locales[user.id] = locale
     data.catalogs.activate(locale)
+    if refused:
+        # A button in a group that would answer there: only the presser sees this toast.
+        await update.callback_query.answer(texts.private_chat_only(), show_alert=True)
+        raise ApplicationHandlerStop
     # Replies in this person's own chat are read aloud if they asked for it.
     data.read_aloud.begin(chat.id if chat is not None and chat.type == "private" else None)
 

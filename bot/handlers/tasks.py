@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
@@ -20,6 +20,7 @@ from bot.services.errors import (
     NotOpen,
     NotRegistered,
     NotVetted,
+    Paused,
 )
 from bot.services.views import ClaimResult, CloseResult, PostRef, Recipient, RequestView
 from bot.ui import keyboards, texts
@@ -40,6 +41,7 @@ async def send_offers(
     posts: list[PostRef] = []
     queued = 0
     tz = context.tz
+    req = requests.as_offer(req)
     for volunteer in volunteers:
         outcome = await context.data.notifier.deliver(
             volunteer, lambda: (texts.task_card(req, tz), keyboards.tasks.task_offer(req.id))
@@ -108,6 +110,9 @@ async def claim(update: Update, context: BotContext) -> None:
     except (NotVetted, NotRegistered):
         await query.answer(texts.need_vetting(), show_alert=True)
         return
+    except Paused:
+        await query.answer(texts.paused(True), show_alert=True)
+        return
     except NotAllowed:
         await query.answer(texts.task_not_for_you(), show_alert=True)
         return
@@ -158,7 +163,9 @@ async def announce_claim(update: Update, context: BotContext, result: ClaimResul
             await requests.release(uow, update.effective_user.id, req.id, context.now())
         await update.callback_query.answer(texts.open_private_chat_first(), show_alert=True)
         return False
-    await update.callback_query.answer()
+    # In a group the toast is all the others could see: it says nothing about the task.
+    toast = texts.claimed_in_group_toast() if in_group(update) else None
+    await update.callback_query.answer(toast)
     async with context.uow() as uow:
         await requests.forget_posts(uow, req.id)
     for post in result.other_posts:
@@ -218,12 +225,33 @@ async def show_task(update: Update, context: BotContext) -> None:
     )
     if isinstance(found, Refused):
         return
-    await update.callback_query.answer()
     req, _volunteer, contact = found
     markup = keyboards.tasks.task_held(req.id) if req.status == "claimed" and contact else None
-    await update.effective_message.reply_text(
-        texts.request_detail(req, None, contact, context.tz), reply_markup=markup
-    )
+    text = texts.request_detail(req, None, contact, context.tz)
+    if in_group(update):
+        await answer_privately(update, context, text, markup)
+        return
+    await update.callback_query.answer()
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+def in_group(update: Update) -> bool:
+    """Whether the button was pressed in a group chat, where others read along."""
+    chat = update.effective_chat
+    return chat is not None and chat.type != "private"
+
+
+async def answer_privately(
+    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Send the answer to a press in a group to the presser's own chat; the group sees
+    only a toast that says nothing about the task (or how to open that chat)."""
+    query = update.callback_query
+    outcome = await context.data.notifier.deliver_to_chat(update.effective_user.id, text, markup)
+    if outcome.arrives:
+        await query.answer(texts.sent_privately())
+    else:
+        await query.answer(texts.open_private_chat_to_see(), show_alert=True)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -67,7 +67,7 @@ async def _open(uow: UnitOfWork, request_id: int) -> HelpRequest:
 async def candidates(
     uow: UnitOfWork, telegram_id: int, request_id: int, page: int, now: datetime
 ) -> CandidatePage:
-    """Vetted, unpaused, reachable volunteers to ask, a page at a time."""
+    """Reachable volunteers who may take tasks (approved, not paused), a page at a time."""
     await require_role(uow, telegram_id, "coordinator", "assign", f"request:{request_id}", now)
     req = await _open(uow, request_id)
     rows = await uow.escalations.volunteers(exclude=req.resident_id)
@@ -136,18 +136,22 @@ async def _asked(
 async def accept(
     uow: UnitOfWork, telegram_id: int, assignment_id: int, now: datetime
 ) -> tuple[AssignmentView, ClaimResult]:
-    """The volunteer says yes: the same claim as pressing «I'll take it», if still open."""
+    """The volunteer says yes: the same claim as pressing «I'll take it», if still open.
+
+    A volunteer who may not take tasks now (paused since they were asked) is refused, and the
+    question stays open: they can resume and say yes, or say no.
+    """
     volunteer, found = await _asked(uow, telegram_id, assignment_id, "assignment_yes", now)
-    found.answered_at = now
     try:
         result = await requests.claim_assigned(uow, volunteer, found.request_id, now)
     except AlreadyYours:
-        found.answer = "accepted"
+        found.answer, found.answered_at = "accepted", now
         raise
     except (AlreadyClaimed, NotOpen):
-        found.answer = "late"  # kept: the unit of work commits on a domain error
+        # kept: the unit of work commits on a domain error
+        found.answer, found.answered_at = "late", now
         raise
-    found.answer = "accepted"
+    found.answer, found.answered_at = "accepted", now
     return await _view(uow, found), result
 
 

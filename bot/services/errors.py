@@ -21,6 +21,10 @@ class NotVetted(NotAllowed):
     """A volunteer who is not (yet) approved tried to take a task."""
 
 
+class Paused(NotAllowed):
+    """A paused volunteer tried to take a task (or say yes to one they were asked to take)."""
+
+
 class TimePassed(DomainError):
     """The time the person asked for is already over; ask for a new one."""
 

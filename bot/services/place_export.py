@@ -1,13 +1,29 @@
-"""Export meeting places: rows in the import format (so a file can go round), and .ics feeds."""
+"""Export meeting places: rows in the import format (so a file can go round), and .ics feeds.
+
+Text cells that a spreadsheet would run as a formula get a quote in front
+(:mod:`bot.services.csv_cells`); the importer takes it away again, so the round trip keeps
+every text. Number columns stay numbers.
+"""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from bot.services import calendar
+from bot.services.csv_cells import neutralise
 from bot.services.place_import import COLUMNS
 from storage.place_models import Activity, Place
 from storage.uow import UnitOfWork
+
+# Written as numbers; everything else is text a coordinator or an import typed.
+NUMBERS = frozenset({"lat", "lon", "duration_minutes", "cost_sek", "capacity"})
+
+
+def _row(columns: dict[str, str]) -> dict[str, str]:
+    """One row of places.csv, every column present, text cells neutralised."""
+    return {
+        c: columns.get(c, "") if c in NUMBERS else neutralise(columns.get(c, "")) for c in COLUMNS
+    }
 
 
 def _yes(value: bool) -> str:
@@ -70,11 +86,9 @@ async def export(uow: UnitOfWork, tz: ZoneInfo) -> tuple[list[dict[str, str]], d
         activities = by_place.get(place.id, [])
         feed = calendar.calendar(place.name)
         if not activities:
-            rows.append({c: columns.get(c, "") for c in COLUMNS})
+            rows.append(_row(columns))
         for activity in activities:
-            rows.append(
-                {c: {**columns, **_activity_columns(activity, tz)}.get(c, "") for c in COLUMNS}
-            )
+            rows.append(_row({**columns, **_activity_columns(activity, tz)}))
             if not activity.cancelled:
                 skipped = await uow.places.cancelled_dates(activity.id)
                 feed.add_component(calendar.event(activity, place, tz, skipped))

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.i18n import _
+from bot.services.csv_cells import restore
 from bot.services.schedule import BadRule, validate
 from storage.models import Area
 from storage.place_models import (
@@ -74,13 +75,17 @@ class ImportReport:
 
 
 def read(text: str) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV text with their line numbers; RowProblem if the header is wrong."""
+    """The rows of a CSV text with their line numbers; RowProblem if the header is wrong.
+
+    A cell the export protected from spreadsheets ("'=…") is read without that one quote.
+    """
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in ("place_key", "place_name") if c not in (reader.fieldnames or [])]
     if missing:
         raise RowProblem(_("The file has no column {names}.").format(names=", ".join(missing)))
     return [
-        (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader
+        (reader.line_num, {k: restore((v or "").strip()) for k, v in row.items() if k})
+        for row in reader
     ]
 
 

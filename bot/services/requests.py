@@ -6,12 +6,12 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
+from bot.services.eligibility import ensure_may_take
 from bot.services.errors import (
     AlreadyClaimed,
     AlreadyYours,
     NotFound,
     NotOpen,
-    NotVetted,
     TimePassed,
 )
 from bot.services.people import coordinators, recipient_of, refuse, registered
@@ -46,6 +46,13 @@ async def view_of(uow: UnitOfWork, req: HelpRequest) -> RequestView:
         status=req.status,
         created_at=req.created_at,
     )
+
+
+def as_offer(req: RequestView) -> RequestView:
+    """The request as an offer or a group post may show it: the kind of help, the area and
+    the time. The resident's own words can say more than they meant to (a door code, an
+    illness), so they go only with the address, to the volunteer who takes the task."""
+    return replace(req, details=None)
 
 
 async def _load(uow: UnitOfWork, request_id: int) -> HelpRequest:
@@ -168,11 +175,7 @@ async def record_posts(uow: UnitOfWork, request_id: int, posts: list[PostRef]) -
 
 
 async def _may_take(uow: UnitOfWork, volunteer: Person, req: HelpRequest, now: datetime) -> bool:
-    profile = await uow.volunteers.profile(volunteer.id)
-    if profile is None or profile.vetting != "approved":
-        actor = volunteer.telegram_id
-        await refuse(uow, actor, "claim", f"request:{req.id}", now)
-        raise NotVetted("claim")
+    await ensure_may_take(uow, volunteer, f"request:{req.id}", now)
     return (
         req.area_id in await uow.volunteers.area_ids(volunteer.id)
         and req.category in await uow.volunteers.skills(volunteer.id)
@@ -195,27 +198,22 @@ async def claim_assigned(
     """A coordinator asked this volunteer and they said yes: the same claim, but outside
     their usual areas and kinds of help if the coordinator chose so. Vetting still counts."""
     req = await _load(uow, request_id)
-    profile = await uow.volunteers.profile(volunteer.id)
-    if profile is None or profile.vetting != "approved" or req.resident_id == volunteer.id:
+    await ensure_may_take(uow, volunteer, f"request:{request_id}", now)
+    if req.resident_id == volunteer.id:
         raise await refuse(uow, volunteer.telegram_id, "claim", f"request:{request_id}", now)
     return await _take(uow, volunteer, request_id, now)
 
 
 async def _take(uow: UnitOfWork, volunteer: Person, request_id: int, now: datetime) -> ClaimResult:
     """The one conditional UPDATE that decides who holds the task, and what they get."""
-    won = await uow.requests.transition(
-        request_id,
-        from_status="open",
-        status="claimed",
-        volunteer_id=volunteer.id,
-        claimed_at=now,
-    )
-    if not won:
+    if not await uow.requests.claim(request_id, volunteer.id, now):
         req = await _load(uow, request_id)
         if req.status == "claimed" and req.volunteer_id == volunteer.id:
             raise AlreadyYours(request_id)
         if req.status == "claimed":
             raise AlreadyClaimed(request_id)
+        if req.status == "open":  # still open: the volunteer may not take tasks (any more)
+            await ensure_may_take(uow, volunteer, f"request:{request_id}", now)
         raise NotOpen(req.status)
     req = await _load(uow, request_id)
     await _event(uow, req, "claimed", volunteer.id, now)

@@ -14,6 +14,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from bot.i18n import N_, _, current_locale
+from bot.services.csv_cells import neutralise
 from bot.services.reports import Report
 from bot.ui.texts.common import category
 from bot.ui.texts.reports import period_name
@@ -80,11 +81,18 @@ def report_rows(report: Report) -> list[tuple[str, str, str]]:
 
 
 def report_csv(report: Report) -> bytes:
-    """The figures as CSV (UTF-8 with a byte-order mark, so spreadsheets read å, ä, ö)."""
+    """The figures as CSV (UTF-8 with a byte-order mark, so spreadsheets read å, ä, ö).
+
+    Names (an area is named by a coordinator) are neutralised so no spreadsheet runs them as a
+    formula; the values are numbers and stay numbers, negative or not.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([_("section"), _("name"), _("value")])
-    writer.writerows(report_rows(report))
+    writer.writerows(
+        (neutralise(section), neutralise(name), value)
+        for section, name, value in report_rows(report)
+    )
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from telegram import Audio, Message, Voice
 from telegram.error import BadRequest, TelegramError
 
-from bot.voice.stt import VoiceTooLong, VoiceUnavailable, VoiceUnreadable
+from bot.voice.stt import VoiceTooLong, VoiceUnavailable, VoiceUnreadable, container_for_mime
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class Engine(Protocol):
     @property
     def available(self) -> bool: ...
 
-    async def transcribe(self, audio: bytes, language: str) -> str: ...
+    async def transcribe(self, audio: bytes, language: str, *, container: str) -> str: ...
 
     async def close(self) -> None: ...
 
@@ -68,6 +68,9 @@ class Listener:
         note: Voice | Audio | None = message.voice or message.audio
         if note is None:
             raise VoiceUnreadable("not a voice note")
+        # Opened as what Telegram says it is, never as what its bytes look like. A voice note
+        # without a type is OGG/Opus, as Telegram's apps record them; an audio file must say.
+        container = container_for_mime(note.mime_type, "ogg" if message.voice else None)
         # Seconds as Telegram sent them (PTB's ``duration`` attribute is changing type).
         seconds = int(note.to_dict().get("duration") or 0)
         if (note.file_size or 0) > MAX_DOWNLOAD_BYTES or seconds > self._max_seconds:
@@ -83,7 +86,7 @@ class Listener:
         except TelegramError as error:
             log.warning("could not fetch a voice note: %s", error.__class__.__name__)
             raise VoiceUnreadable("download failed") from error
-        return await self.engine.transcribe(audio, language)
+        return await self.engine.transcribe(audio, language, container=container)
 
     def keep(self, chat_id: int, text: str, now: datetime, step: str) -> int:
         """Hold a transcript heard at ``step`` (replacing an earlier one); its number."""

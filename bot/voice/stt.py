@@ -58,6 +58,54 @@ class VoiceUnreadable(VoiceError):
     """The file is not audio that can be decoded."""
 
 
+# A note is opened only as one of these containers (FFmpeg's demuxer names), never as whatever
+# its bytes look like: guessing would take an "ffconcat" or a playlist file, and those make
+# FFmpeg read local files or fetch URLs. Telegram sends voice notes as OGG/Opus and audio files
+# as MP3 or M4A; WAV is for operators' own recordings (``hjalpsam transcribe``).
+CONTAINERS = frozenset({"ogg", "mp3", "mp4", "wav"})
+_BY_MIME = {
+    "audio/ogg": "ogg",
+    "audio/opus": "ogg",
+    "audio/mpeg": "mp3",
+    "audio/mp3": "mp3",
+    "audio/mp4": "mp4",
+    "audio/m4a": "mp4",
+    "audio/x-m4a": "mp4",
+}
+_BY_SUFFIX = {
+    ".ogg": "ogg",
+    ".oga": "ogg",
+    ".opus": "ogg",
+    ".mp3": "mp3",
+    ".m4a": "mp4",
+    ".mp4": "mp4",
+    ".wav": "wav",
+}
+# The MP4 demuxer must not follow references to other files ("drefs"; off by default, kept so).
+_OPTIONS = {"mp4": {"enable_drefs": "0", "use_absolute_path": "0"}}
+
+
+def container_for_mime(mime_type: str | None, default: str | None = None) -> str:
+    """The container of audio Telegram sent with this MIME type (``default`` when it gave
+    none); VoiceUnreadable for anything else."""
+    if not mime_type:
+        if default is None:
+            raise VoiceUnreadable("no MIME type")
+        return default
+    container = _BY_MIME.get(mime_type.split(";")[0].strip().lower())
+    if container is None:
+        raise VoiceUnreadable(f"not a kind of audio Telegram sends: {mime_type}")
+    return container
+
+
+def container_for_file(path: Path) -> str:
+    """The container of a recording by its file name's ending; VoiceUnreadable for others."""
+    container = _BY_SUFFIX.get(path.suffix.lower())
+    if container is None:
+        raise VoiceUnreadable(f"not a recording this can read: {path.suffix or path.name}")
+    return container
+
+
 class Engine(Protocol):
     """What turns 16 kHz mono samples into text (Whisper, or a fake in tests)."""
 
@@ -124,8 +172,9 @@ def load_whisper(settings: Settings) -> WhisperEngine:
     return engine
 
 
-def decode(audio: bytes, max_seconds: float) -> Samples:
-    """Decode any audio PyAV reads (OGG/Opus, WAV, MP3…) to 16 kHz mono float32.
+def decode(audio: bytes, max_seconds: float, container: str) -> Samples:
+    """Decode audio in one of :data:`CONTAINERS` (OGG/Opus, MP3, MP4, WAV) to 16 kHz mono
+    float32; VoiceUnreadable when it is not that.
 
     Stops as soon as the note is longer than ``max_seconds`` (headers are not trusted: espeak's
     WAV, for one, claims to last 13 hours), so a long note costs little to refuse.
@@ -133,17 +182,24 @@ def decode(audio: bytes, max_seconds: float) -> Samples:
     import av
     import numpy as np
 
+    if container not in CONTAINERS:
+        raise VoiceUnreadable(f"not an audio container this reads: {container}")
     limit = int((max_seconds + _SLACK_SECONDS) * SAMPLE_RATE)
     chunks: list[NDArray[Any]] = []
     total = 0
     try:
-        with av.open(io.BytesIO(audio), mode="r") as container:
-            if not container.streams.audio:
+        with av.open(
+            io.BytesIO(audio),
+            mode="r",
+            format=container,
+            container_options=_OPTIONS.get(container, {}),
+        ) as source:
+            if not source.streams.audio:
                 raise VoiceUnreadable("no audio stream")
-            stream = container.streams.audio[0]
+            stream = source.streams.audio[0]
             resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
             # The final None flushes what the resampler still holds.
-            for frame in itertools.chain(container.decode(stream), [None]):
+            for frame in itertools.chain(source.decode(stream), [None]):
                 for out in resampler.resample(frame):
                     chunk = out.to_ndarray().reshape(-1)
                     total += chunk.size
@@ -191,13 +247,16 @@ class Transcriber:
         """Load the model now, in the worker (the bench times it; the bot need not call it)."""
         await asyncio.wrap_future(self._executor.submit(self._ensure_engine))
 
-    async def transcribe(self, audio: bytes, language: str) -> str:
-        """The words in a voice note, stripped; "" when nothing was heard.
+    async def transcribe(self, audio: bytes, language: str, *, container: str) -> str:
+        """The words in a voice note in ``container`` (one of :data:`CONTAINERS`), stripped;
+        "" when nothing was heard.
 
         Raises VoiceTooLong, VoiceBusy, VoiceUnreadable or VoiceUnavailable.
         """
         if len(audio) > MAX_BYTES:
             raise VoiceTooLong(f"{len(audio)} bytes")
+        if container not in CONTAINERS:
+            raise VoiceUnreadable(f"not an audio container this reads: {container}")
         if not self.available:
             raise VoiceUnavailable(self._why_unavailable())
         with self._lock:
@@ -205,7 +264,7 @@ class Transcriber:
                 raise VoiceBusy(f"{self._jobs} voice notes in the queue")
             self._jobs += 1
         try:
-            job = self._executor.submit(self._work, audio, _language(language))
+            job = self._executor.submit(self._work, audio, _language(language), container)
         except RuntimeError:  # shut down already
             self._release()
             raise VoiceUnavailable("the transcriber is closed") from None
@@ -247,8 +306,8 @@ class Transcriber:
         except VoiceUnavailable:
             pass  # logged; each note will say so
 
-    def _work(self, audio: bytes, language: str) -> str:
-        samples = decode(audio, self._settings.stt_max_seconds)
+    def _work(self, audio: bytes, language: str, container: str) -> str:
+        samples = decode(audio, self._settings.stt_max_seconds, container)
         if samples.size == 0:
             return ""
         engine = self._ensure_engine()

@@ -35,9 +35,9 @@ async def test_whole_loop_through_the_real_process(
     await api.send(RESIDENT, "✅ Skicka")
     await api.wait_for(RESIDENT, "Tack! Nu är din förfrågan skickad.")
 
-    # The volunteer is offered the task, without the resident's address, phone or name.
+    # The volunteer is offered the task, without the resident's address, phone, name or words.
     offer = await api.wait_for(VOLUNTEER, "Ny förfrågan i Centrum")
-    assert "Vad: Handla" in offer.text and "Mer: Mjölk och bröd" in offer.text
+    assert "Vad: Handla" in offer.text and "Mjölk och bröd" not in offer.text
     assert "Storgatan" not in offer.text and "070" not in offer.text
     assert "Anna" not in offer.text
     assert offer.buttons() == ["🙋 Jag tar det"]
@@ -45,6 +45,7 @@ async def test_whole_loop_through_the_real_process(
     mine = await api.wait_for(VOLUNTEER, "Tack! Uppdraget är ditt. 💛")
     assert "Namn: Anna" in mine.text and "Adress: Storgatan 5" in mine.text
     assert "Telefon: 070-123 45 67" in mine.text
+    assert "Mer: Mjölk och bröd" in mine.text  # her own words, with the address
     assert mine.buttons() == ["✅ Klart", "↩️ Lämna tillbaka"]
     await api.wait_for(RESIDENT, f"Goda nyheter! Erik hjälper dig med handla, {when}.")
 

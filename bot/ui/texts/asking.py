@@ -50,10 +50,29 @@ def time_in_past() -> str:
     return _("That time has already passed. Please choose a time ahead.")
 
 
-def ask_details() -> str:
-    return _(
+def ask_details(for_someone: bool = False) -> str:
+    """Ask for a few words, saying plainly who will read them (``for_someone``: a coordinator
+    writes for a resident without Telegram)."""
+    ask = _(
         "Do you want to tell us more? For example what to buy, or where you are going.\n"
         "Write it, or press «Skip»."
+    )
+    return ask + "\n\n" + details_readers(for_someone)
+
+
+def details_readers(for_someone: bool = False) -> str:
+    """Who reads the details: the volunteer who takes the task (with the address), and the
+    coordinators (until issue 12 narrows that to those responsible)."""
+    if for_someone:
+        return _(
+            "🔒 The volunteer who takes the request reads what you write, together with the "
+            "address. Our coordinators can see it too. Write a door code or something about "
+            "health only if it is needed."
+        )
+    return _(
+        "🔒 The volunteer who takes the request reads what you write, together with your "
+        "address. Our coordinators can see it too. Write a door code or something about your "
+        "health only if it is needed."
     )
 
 

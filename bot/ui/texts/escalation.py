@@ -10,15 +10,14 @@ from bot.ui.texts.common import category, when
 
 
 def _about(req: RequestView, tz: ZoneInfo) -> list[str]:
-    """The request as anyone may see it: no name, address or phone."""
-    lines = [
+    """The request as anyone may see it: no name, address or phone, and not the resident's
+    own words (every coordinator gets the alert, and a volunteer asked to take it gets them
+    with the address once they have said yes)."""
+    return [
         _("What: {category}").format(category=category(req.category)),
         _("When: {when}").format(when=when(req.when, tz)),
         _("Area: {area}").format(area=req.area),
     ]
-    if req.details:
-        lines.append(_("More: {details}").format(details=req.details))
-    return lines
 
 
 def _short(req: RequestView, tz: ZoneInfo) -> str:

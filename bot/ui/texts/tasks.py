@@ -10,15 +10,19 @@ from bot.ui.texts.common import category, status, when
 
 
 def task_card(req: RequestView, tz: ZoneInfo) -> str:
-    lines = [
-        _("New request in {area}").format(area=req.area),
-        "",
-        _("What: {category}").format(category=category(req.category)),
-        _("When: {when}").format(when=when(req.when, tz)),
-    ]
-    if req.details:
-        lines.append(_("More: {details}").format(details=req.details))
-    return "\n".join(lines)
+    """An offer, to a volunteer or a group: the kind of help, the area and the time only.
+
+    The resident's own words go with the address to the one who takes it (see
+    ``claimed_for_volunteer``), never to everyone who might.
+    """
+    return "\n".join(
+        [
+            _("New request in {area}").format(area=req.area),
+            "",
+            _("What: {category}").format(category=category(req.category)),
+            _("When: {when}").format(when=when(req.when, tz)),
+        ]
+    )
 
 
 def task_taken_by_other(req: RequestView, tz: ZoneInfo) -> str:
@@ -98,6 +102,25 @@ def open_private_chat_first() -> str:
         "I could not send you the address. Open a chat with me first (tap my name, then "
         "Start), and press the button again."
     )
+
+
+def claimed_in_group_toast() -> str:
+    return _("The task is yours. I have sent the address to you in our own chat.")
+
+
+def sent_privately() -> str:
+    return _("I have sent it to you in our own chat.")
+
+
+def open_private_chat_to_see() -> str:
+    return _(
+        "I could not send it to you. Open a chat with me first (tap my name, then Start), "
+        "and press the button again."
+    )
+
+
+def private_chat_only() -> str:
+    return _("Please do this in your own chat with me, not in the group.")
 
 
 def need_vetting() -> str:
