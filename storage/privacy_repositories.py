@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 
@@ -25,7 +26,10 @@ from storage.models import (
     VolunteerSkill,
 )
 from storage.place_models import SignUp
-from storage.repositories import _Repo
+from storage.repositories import StateRepo, _Repo
+
+# PTB's user data in persisted_state (bot/telegram/persistence.py writes it).
+_USER_DATA = "user_data"
 
 
 class PrivacyRepo(_Repo):
@@ -58,6 +62,29 @@ class PrivacyRepo(_Repo):
             select(SignUp).where(SignUp.person_id == person_id).order_by(SignUp.occurs_at)
         )
         return result.scalars().all()
+
+    async def user_data_of(self, telegram_id: int) -> dict[str, Any]:
+        """What the bot keeps between steps for this Telegram user (empty if nothing)."""
+        row = await self.session.get(PersistedState, (_USER_DATA, str(telegram_id)))
+        return _json_dict(row.value) if row is not None else {}
+
+    async def all_user_data(self) -> dict[int, dict[str, Any]]:
+        """Every Telegram user's kept data, by Telegram id."""
+        raw = await StateRepo(self.session).load(_USER_DATA)
+        return {int(key): _json_dict(value) for key, value in raw.items()}
+
+    async def put_user_data(self, telegram_id: int, data: dict[str, Any]) -> None:
+        """Write a user's kept data back; empty data removes the row."""
+        value = json.dumps(data) if data else None
+        await StateRepo(self.session).save(_USER_DATA, str(telegram_id), value)
+
+    async def drop_drafts_before(self, cutoff: datetime) -> int:
+        """Remove drafts last touched before ``cutoff``; how many."""
+        old = select(Draft.person_id).where(Draft.updated_at < cutoff)
+        ids = list((await self.session.execute(old)).scalars())
+        if ids:
+            await self.session.execute(delete(Draft).where(Draft.person_id.in_(ids)))
+        return len(ids)
 
     async def erase(self, person_id: int, telegram_id: int | None) -> None:
         """Remove or blank every row that names the person; the person row stays, empty, so
@@ -96,7 +123,7 @@ class PrivacyRepo(_Repo):
         """Saved conversation steps and answers of this Telegram user."""
         rows = (await self.session.execute(select(PersistedState))).scalars().all()
         for row in rows:
-            mine = row.namespace == "user_data" and row.key == str(telegram_id)
+            mine = row.namespace == _USER_DATA and row.key == str(telegram_id)
             if row.namespace.startswith("conv:"):
                 try:
                     mine = telegram_id in json.loads(row.key)
@@ -140,3 +167,11 @@ class PrivacyRepo(_Repo):
         )
         await self.session.flush()
         return len(ids)
+
+
+def _json_dict(value: str) -> dict[str, Any]:
+    try:
+        loaded = json.loads(value)
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}

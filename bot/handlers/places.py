@@ -25,14 +25,15 @@ from bot.services.views import Recipient
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import pattern
 
-SEARCH_KEY = "find_place"
+SEARCH_KEY = places.SAVED_SEARCH_KEY
 # A date that was cancelled, or has passed, since its button was sent.
 GONE: Mapping[type[DomainError], Say] = {NotOpen: texts.date_gone}
 
 
 def remember(context: BotContext, search: Search, offset: int) -> None:
     """Keep the search (and the page) for «Fler» and «Tillbaka till listan»."""
-    context.user_data[SEARCH_KEY] = {**asdict(search), "offset": offset}  # type: ignore[index]
+    saved = {**asdict(search), "offset": offset, "at": context.now().isoformat()}
+    context.user_data[SEARCH_KEY] = saved  # type: ignore[index]
 
 
 def remembered(context: BotContext) -> tuple[Search, int] | None:

@@ -1,4 +1,4 @@
-"""The retention job: runs every few hours; each run blanks what has passed the limit."""
+"""The retention job: runs every few hours; each run removes what has passed the limit."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ from bot.services import retention
 
 
 async def purge_old(app: Application[Any, Any, Any, Any, Any, Any], scheduler: Scheduler) -> None:
-    """Blank the personal details of requests closed longer ago than the retention period."""
+    """Blank old closed requests; drop abandoned drafts and old saved locations."""
     data = app.bot_data
+    now, days = data.clock(), data.settings.retention_days
     async with data.uow() as uow:
-        await retention.purge(uow, data.clock(), data.settings.retention_days)
+        await retention.purge(uow, now, days)
+        await retention.forget_abandoned(uow, now, days)
+    # The running bot holds its own copy of user data and would write the location back.
+    cutoff = retention.abandoned_before(now, days)
+    for kept in app.user_data.values():
+        retention.drop_old_location(kept, cutoff)
 
 
 # Idempotent, so "nightly" is simply: every six hours.

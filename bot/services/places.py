@@ -24,6 +24,10 @@ MODES: tuple[str, ...] = ("near", "area", "today", "week", "category")
 HORIZON = timedelta(days=35)
 NEAR_KM = 25.0
 PAGE = 3
+# Where the find-place flow keeps the last search in the person's PTB user_data (stored as JSON
+# in ``persisted_state``). A "near" search holds their rounded location, and "at" says when it
+# was made: /minadata exports it, /radera and the retention job remove it.
+SAVED_SEARCH_KEY = "find_place"
 
 
 @dataclass(frozen=True)

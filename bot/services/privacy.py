@@ -1,5 +1,9 @@
 """/minadata and /radera: a person's own data, exported or erased.
 
+The export holds the half-written request (the draft) and the saved "near me" location of
+the last find-a-place search as well; erasing removes both (the draft row, and the person's
+kept conversation data, where the location lives).
+
 Erasing keeps an empty person row (no Telegram id, name, address or phone) so the anonymous
 counts in the reports still add up, and blanks the free texts they wrote. Open requests are
 cancelled (their volunteer is told), tasks they hold open again for others, and their seats
@@ -15,9 +19,10 @@ from zoneinfo import ZoneInfo
 
 from bot.services import requests, signups
 from bot.services.errors import NotRegistered
+from bot.services.places import SAVED_SEARCH_KEY
 from bot.services.reminders import ReminderPolicy
 from bot.services.views import CloseResult, GiveBackResult, Recipient
-from storage.models import Person
+from storage.models import Draft, Person
 from storage.uow import UnitOfWork
 
 
@@ -96,7 +101,29 @@ async def export(uow: UnitOfWork, telegram_id: int, now: datetime) -> dict[str, 
             {"activity": s.activity_id, "date": _iso(s.occurs_at), "status": s.status}
             for s in await uow.privacy.signups_of(person.id)
         ],
+        "draft": _draft(await uow.drafts.get(person.id)),
+        "saved_location": _location(await uow.privacy.user_data_of(telegram_id)),
     }
+
+
+def _draft(draft: Draft | None) -> dict[str, Any] | None:
+    if draft is None:
+        return None
+    return {
+        "step": draft.step,
+        "category": draft.category,
+        "day": draft.when_day,
+        "when": _iso(draft.when_at),
+        "details": draft.details,
+        "updated_at": _iso(draft.updated_at),
+    }
+
+
+def _location(user_data: dict[str, Any]) -> dict[str, Any] | None:
+    saved = user_data.get(SAVED_SEARCH_KEY)
+    if not isinstance(saved, dict) or saved.get("lat") is None:
+        return None
+    return {"latitude": saved.get("lat"), "longitude": saved.get("lon"), "at": saved.get("at")}
 
 
 def _request(r: Any) -> dict[str, Any]:
