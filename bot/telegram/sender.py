@@ -157,9 +157,6 @@ class Notifier:
         """Send one message; None if it was not sent now (queued, or why not is logged)."""
         return (await self.deliver(to, render)).message
 
-    async def send_to_chat(self, chat_id: int, text: str, markup: Markup = None) -> Message | None:
-        return (await self.deliver_to_chat(chat_id, text, markup)).message
-
     async def deliver(self, to: Recipient, render: Render) -> Outcome:
         """Send one message, or queue it when Telegram fails for now."""
         if to.telegram_id is None:
