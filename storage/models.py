@@ -49,6 +49,17 @@ class Base(DeclarativeBase):
     """Declarative base for every table."""
 
 
+class Municipality(Base):
+    """The level above organisations: it owns the areas, and its coordinators answer for the
+    residents in them. One installation has one today; the row keeps room for several."""
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Person(Base):
     """Anyone the bot knows: resident, volunteer, coordinator (or several)."""
 
@@ -72,6 +83,10 @@ class Person(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
+    # A municipal coordinator: the municipality whose residents they answer for.
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -93,11 +108,18 @@ class Area(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class VolunteerProfile(Base):
-    """A volunteer's vetting state and pause switch. Never the contents of a record extract."""
+    """A volunteer's vetting state and pause switch. Never the contents of a record extract.
+
+    ``vetting``: pending | approved | declined | suspended (stopped by a coordinator) | lapsed
+    (the approval grew older than the settings allow; paused until renewed).
+    """
 
     __tablename__ = "volunteer_profiles"
 
@@ -109,6 +131,14 @@ class VolunteerProfile(Base):
     vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    # Seen by coordinators only; never told to the volunteer.
+    suspend_reason: Mapped[str | None] = mapped_column(Text)
+    # The coordinators were reminded that re-vetting is due (once per approval).
+    revet_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class VolunteerArea(Base):
@@ -222,6 +252,9 @@ class TaskPost(Base):
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
+    # offer: the task offered (no personal data); address: the holder's message with the
+    # resident's address, edited to drop it when the task ends.
+    kind: Mapped[str] = mapped_column(String(8), default="offer", server_default="offer")
 
 
 class VolunteerGroup(Base):
@@ -259,6 +292,8 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(80))
     allowed: Mapped[bool] = mapped_column(Boolean)
+    # Why contact details were read (escalated, assigning, proxy, report, …); never free text.
+    reason: Mapped[str | None] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -357,3 +392,39 @@ class OutboundMessage(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(String(80))
+    # Set when this row edits an earlier message instead of sending a new one.
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Whose personal data the text holds (erasure drops the row) and, for a holder's address
+    # message, its task (ending the task strips it, and once sent it is recorded as a post).
+    about_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="SET NULL"), index=True
+    )
+
+
+class SafetyReport(Base):
+    """«Något kändes fel», or a ☹️ follow-up: goes to the coordinators responsible.
+
+    ``kind``: report | followup. The text is the reporter's own words (erased with them).
+    """
+
+    __tablename__ = "safety_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), default="report")
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    # The volunteer it is about (for a report from a resident), and the task, if any.
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
