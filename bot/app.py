@@ -27,7 +27,9 @@ from bot.conversations import (
     manage_places,
     onboarding,
     proxy_request,
+    report_concern,
     request_help,
+    suspend,
 )
 from bot.handlers import (
     activity_admin,
@@ -42,14 +44,17 @@ from bot.handlers import (
     places,
     preferences,
     privacy,
+    proxies,
     reminders,
     reports,
     requests,
+    safety,
     tasks,
+    volunteers,
 )
 from bot.handlers import voice as voice_notes
 from bot.i18n import Catalogs
-from bot.jobs import escalate, purge, remind, resend, scheduler, send_broadcasts
+from bot.jobs import escalate, purge, remind, resend, revet, scheduler, send_broadcasts
 from bot.services.flood import FloodGuard
 from bot.services.reminders import ReminderPolicy
 from bot.settings import Settings
@@ -85,6 +90,7 @@ JOBS: tuple[scheduler.Job, ...] = (
     resend.JOB,
     escalate.JOB,
     purge.JOB,
+    revet.JOB,
 )
 
 
@@ -213,6 +219,9 @@ def build_application(
     reports.register(app)
     place_admin.register(app)
     activity_admin.register(app)
+    volunteers.register(app)
+    proxies.register(app)
+    safety.register(app)
     # Conversations. Those entered by a button come first, so a catch-all for old buttons in
     # another conversation's step never swallows them; onboarding, which owns /start, is last.
     with warnings.catch_warnings():
@@ -221,7 +230,9 @@ def build_application(
         warnings.filterwarnings("ignore", message="If 'per_message=False'")
         for conversation in (
             give_back,
+            suspend,
             followup,
+            report_concern,
             manage_activities,
             manage_places,
             find_place,

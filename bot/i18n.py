@@ -106,6 +106,11 @@ def format_day(day: date) -> str:
     return format_date(day, "EEEE d MMMM", locale=_babel_locale())
 
 
+def format_date_long(day: date) -> str:
+    """E.g. "3 mars 2027": a date that may be in another year."""
+    return format_date(day, "d MMMM y", locale=_babel_locale())
+
+
 def format_day_short(day: date) -> str:
     """E.g. "tis 24 nov" for a button."""
     return format_date(day, "EEEE d MMM", locale=_babel_locale())

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     conversation_timeout_minutes: PositiveFloat = 30
     # The municipality's phone number, given to residents when nobody could help.
     municipality_phone: str = ""
+    # The municipality the bot serves (its areas and its own coordinators belong to it).
+    municipality_name: str = "Kommunen"
+    # Who is responsible for the personal data (the controller, usually a committee of the
+    # municipality) and how a person reaches them; both are told in the privacy texts.
+    controller_name: str = "Kommunen"
+    controller_contact: str = ""
 
     # --- Web server ---
     # Webhook mode when set (the public https URL that reaches this process, e.g. through
@@ -125,6 +131,9 @@ class Settings(BaseSettings):
     # Personal details of requests closed longer ago than this are removed every night; the
     # anonymous counts for reports stay.
     retention_days: PositiveInt = 90
+    # A volunteer's approval holds this long; coordinators are reminded a month before, and
+    # a volunteer whose approval lapsed is paused until a coordinator renews it.
+    vetting_valid_months: PositiveInt = 12
     details_max_chars: PositiveInt = 1000
     name_max_chars: PositiveInt = 60
     address_max_chars: PositiveInt = 200

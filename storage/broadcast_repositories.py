@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Exists, Select, and_, exists, false, func, or_, select, update
 
 from storage.models import Broadcast, Delivery, Person, Role, VolunteerArea, VolunteerProfile
-from storage.place_models import Activity, SignUp
+from storage.place_models import Activity, Place, SignUp
 from storage.repositories import _Repo
 
 _Query = Select[int, int | None, str | None]
@@ -39,8 +39,12 @@ class BroadcastRepo(_Repo):
         stmt = select(Person.id, Person.telegram_id, Person.locale).where(_REACHABLE)
         if kind == "residents":
             return stmt.where(_has_role("resident"))
-        if kind == "volunteers":
-            return stmt.where(_has_role("volunteer"), _approved_volunteer())
+        if kind == "volunteers":  # an organisation's (its id as the argument), or all
+            stmt = stmt.where(_has_role("volunteer"), _approved_volunteer())
+            if arg is not None:
+                own = int(arg) if arg.isdigit() else -1
+                stmt = stmt.where(Person.organisation_id == own)
+            return stmt
         if kind == "area" and arg is not None and arg.isdigit():
             covers = exists().where(
                 VolunteerArea.person_id == Person.id, VolunteerArea.area_id == int(arg)
@@ -84,14 +88,20 @@ class BroadcastRepo(_Repo):
         return [(int(p), int(c), loc) for p, c, loc in result.all() if c is not None]
 
     async def activities_with_signups(
-        self, now: datetime, offset: int, limit: int
+        self, now: datetime, offset: int, limit: int, organisation_id: int | None = None
     ) -> Sequence[tuple[int, str, int]]:
-        """(id, title, people going) of activities with upcoming sign-ups, by title."""
+        """(id, title, people going) of activities with upcoming sign-ups, by title; only one
+        organisation's places' when ``organisation_id`` is given."""
         people = func.count(func.distinct(SignUp.person_id))
+        stmt = select(Activity.id, Activity.title, people).join(
+            SignUp, SignUp.activity_id == Activity.id
+        )
+        if organisation_id is not None:
+            stmt = stmt.join(Place, Place.id == Activity.place_id).where(
+                Place.organisation_id == organisation_id
+            )
         result = await self.session.execute(
-            select(Activity.id, Activity.title, people)
-            .join(SignUp, SignUp.activity_id == Activity.id)
-            .where(
+            stmt.where(
                 Activity.cancelled.is_(False),
                 SignUp.status == "confirmed",
                 SignUp.occurs_at >= now,

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 
-from storage.models import Assignment, HelpRequest, Person, VolunteerArea
+from storage.models import Assignment, HelpRequest, Person, Role, VolunteerArea
 from storage.repositories import _Repo, may_take_tasks
 
 
@@ -106,6 +106,29 @@ class EscalationRepo(_Repo):
             .limit(1)
         )
         return result.scalar_one_or_none()
+
+    async def assigned_by(self, request_id: int, coordinator_id: int) -> bool:
+        """This coordinator has asked a volunteer to take the request."""
+        result = await self.session.execute(
+            select(Assignment.id)
+            .where(Assignment.request_id == request_id, Assignment.by_id == coordinator_id)
+            .limit(1)
+        )
+        return result.first() is not None
+
+    async def residents_without_telegram(self) -> Sequence[Person]:
+        """Residents a coordinator entered (no Telegram), by name; erased ones have no name."""
+        result = await self.session.execute(
+            select(Person)
+            .join(Role, Role.person_id == Person.id)
+            .where(
+                Role.role == "resident",
+                Person.telegram_id.is_(None),
+                Person.first_name.is_not(None),
+            )
+            .order_by(Person.first_name, Person.id)
+        )
+        return result.scalars().all()
 
     async def resident_without_telegram(self, first_name: str, phone: str) -> Person | None:
         """A resident a coordinator asked for before: same name and phone, no Telegram."""

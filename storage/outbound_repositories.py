@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 
 from storage.models import OutboundMessage
@@ -47,3 +47,22 @@ class OutboundRepo(_Repo):
             .with_for_update(skip_locked=True, of=OutboundMessage)
         )
         return result.scalars().first()
+
+    async def drop_for_task(self, request_id: int, now: datetime) -> int:
+        """A task ended: its holder's queued messages with the address are never sent (the
+        text is cleared, the row kept as failed); queued edits that strip it still go.
+
+        On PostgreSQL a row the outbound job is sending now is waited for: once that commits,
+        the message is sent and recorded, and the caller finds it among the task's posts.
+        """
+        result = await self.session.execute(
+            update(OutboundMessage)
+            .where(
+                _PENDING,
+                OutboundMessage.request_id == request_id,
+                OutboundMessage.edit_message_id.is_(None),
+            )
+            .values(text="", markup=None, failed_at=now, error="task ended")
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

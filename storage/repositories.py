@@ -17,6 +17,7 @@ from storage.models import (
     Draft,
     FollowUp,
     HelpRequest,
+    Municipality,
     PersistedState,
     Person,
     RequestEvent,
@@ -78,6 +79,13 @@ class PeopleRepo(_Repo):
             self.session.add(Role(person_id=person_id, role=role))
             await self.session.flush()
 
+    async def revoke(self, person_id: int, role: str) -> bool:
+        """Take a role away; False when they did not have it."""
+        result = await self.session.execute(
+            delete(Role).where(Role.person_id == person_id, Role.role == role)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def with_role(self, role: str) -> Sequence[Person]:
         result = await self.session.execute(
             select(Person).join(Role, Role.person_id == Person.id).where(Role.role == role)
@@ -110,6 +118,17 @@ class AreaRepo(_Repo):
         self.session.add(area)
         await self.session.flush()
         return area
+
+    async def municipality(self, now: datetime) -> Municipality:
+        """The municipality (the first there is; one is added if there is none yet)."""
+        found = (
+            await self.session.execute(select(Municipality).order_by(Municipality.id).limit(1))
+        ).scalar_one_or_none()
+        if found is None:
+            found = Municipality(name="Kommunen", created_at=now)
+            self.session.add(found)
+            await self.session.flush()
+        return found
 
 
 class VolunteerRepo(_Repo):
@@ -157,6 +176,37 @@ class VolunteerRepo(_Repo):
             .where(VolunteerProfile.vetting == "pending", Person.onboarded_at.is_not(None))
             .order_by(VolunteerProfile.created_at)
         )
+        return [(p, v) for p, v in result.all()]
+
+    async def approved_before(
+        self, vetted_before: datetime
+    ) -> Sequence[tuple[Person, VolunteerProfile]]:
+        """Approved volunteers whose check was done before this moment (re-vetting due)."""
+        result = await self.session.execute(
+            select(Person, VolunteerProfile)
+            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+            .where(
+                VolunteerProfile.vetting == "approved",
+                VolunteerProfile.vetted_at.is_not(None),
+                VolunteerProfile.vetted_at <= vetted_before,
+            )
+            .order_by(VolunteerProfile.vetted_at, Person.id)
+        )
+        return [(p, v) for p, v in result.all()]
+
+    async def everyone(
+        self, organisation_id: int | None = None
+    ) -> Sequence[tuple[Person, VolunteerProfile]]:
+        """Every onboarded volunteer (of one organisation, when given), by name."""
+        stmt = (
+            select(Person, VolunteerProfile)
+            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+            .where(Person.onboarded_at.is_not(None))
+            .order_by(Person.first_name, Person.id)
+        )
+        if organisation_id is not None:
+            stmt = stmt.where(Person.organisation_id == organisation_id)
+        result = await self.session.execute(stmt)
         return [(p, v) for p, v in result.all()]
 
     async def may_take_tasks(self, person_id: int) -> bool:
@@ -271,20 +321,57 @@ class RequestRepo(_Repo):
         )
         return result.scalars().all()
 
-    async def add_posts(self, request_id: int, posts: Iterable[tuple[int, int]]) -> None:
+    async def add_posts(
+        self, request_id: int, posts: Iterable[tuple[int, int]], kind: str = "offer"
+    ) -> None:
         self.session.add_all(
-            TaskPost(request_id=request_id, chat_id=c, message_id=m) for c, m in posts
+            TaskPost(request_id=request_id, chat_id=c, message_id=m, kind=kind) for c, m in posts
         )
         await self.session.flush()
 
-    async def posts(self, request_id: int) -> Sequence[TaskPost]:
-        result = await self.session.execute(
-            select(TaskPost).where(TaskPost.request_id == request_id).order_by(TaskPost.id)
-        )
+    async def posts(self, request_id: int, kind: str | None = None) -> Sequence[TaskPost]:
+        """The task messages of a request (of one kind, when given: offer | address)."""
+        stmt = select(TaskPost).where(TaskPost.request_id == request_id)
+        if kind is not None:
+            stmt = stmt.where(TaskPost.kind == kind)
+        result = await self.session.execute(stmt.order_by(TaskPost.id))
         return result.scalars().all()
 
-    async def drop_posts(self, request_id: int) -> None:
-        await self.session.execute(delete(TaskPost).where(TaskPost.request_id == request_id))
+    async def drop_posts(self, request_id: int, kind: str | None = None) -> None:
+        stmt = delete(TaskPost).where(TaskPost.request_id == request_id)
+        if kind is not None:
+            stmt = stmt.where(TaskPost.kind == kind)
+        await self.session.execute(stmt)
+
+    async def drop_post_ids(self, post_ids: Iterable[int]) -> None:
+        ids = list(post_ids)
+        if ids:
+            await self.session.execute(delete(TaskPost).where(TaskPost.id.in_(ids)))
+
+    async def lock(self, request_id: int) -> HelpRequest | None:
+        """The request, its row locked until the unit of work ends (PostgreSQL; SQLite's
+        transactions take turns anyway): a task ending at the same time waits, or is seen."""
+        result = await self.session.execute(
+            select(HelpRequest)
+            .where(HelpRequest.id == request_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+    async def address_posts_of(
+        self, person_id: int, telegram_id: int | None
+    ) -> Sequence[TaskPost]:
+        """The messages with an address that are about this resident or in this chat."""
+        about = HelpRequest.resident_id == person_id
+        mentions = select(HelpRequest.id).where(about).scalar_subquery()
+        where: ColumnElement[bool] = TaskPost.request_id.in_(mentions)
+        if telegram_id is not None:
+            where = where | (TaskPost.chat_id == telegram_id)
+        result = await self.session.execute(
+            select(TaskPost).where(TaskPost.kind == "address", where).order_by(TaskPost.id)
+        )
+        return result.scalars().all()
 
 
 class DraftRepo(_Repo):
@@ -381,11 +468,23 @@ class AuditRepo(_Repo):
     """The audit log of personal-data access and refused attempts."""
 
     async def add(
-        self, *, actor: int | None, action: str, target: str | None, allowed: bool, at: datetime
+        self,
+        *,
+        actor: int | None,
+        action: str,
+        target: str | None,
+        allowed: bool,
+        at: datetime,
+        reason: str | None = None,
     ) -> None:
         self.session.add(
             AuditEntry(
-                actor_telegram_id=actor, action=action, target=target, allowed=allowed, at=at
+                actor_telegram_id=actor,
+                action=action,
+                target=target,
+                allowed=allowed,
+                at=at,
+                reason=reason,
             )
         )
         await self.session.flush()

@@ -27,6 +27,8 @@ from storage.repositories import (
     StateRepo,
     VolunteerRepo,
 )
+from storage.retention_repositories import RetentionRepo
+from storage.safety_repositories import SafetyRepo
 
 
 class StorageUnavailable(Exception):
@@ -62,6 +64,8 @@ class UnitOfWork:
     privacy: PrivacyRepo
     health: HealthRepo
     outbound: OutboundRepo
+    safety: SafetyRepo
+    retention: RetentionRepo
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -95,6 +99,8 @@ class UnitOfWork:
         self.privacy = PrivacyRepo(session)
         self.health = HealthRepo(session)
         self.outbound = OutboundRepo(session)
+        self.safety = SafetyRepo(session)
+        self.retention = RetentionRepo(session)
         return self
 
     async def __aexit__(

@@ -25,6 +25,18 @@ async def coordinator_with_area(h: Any, *areas: str) -> None:
         await h.send(COORDINATOR, name)
 
 
+async def org_coordinator(h: Any, telegram_id: int, name: str, organisation: str) -> None:
+    """An organisation's coordinator (added as from the command line) onboards in Swedish."""
+    from bot.services import organisations, people
+    from tests.conftest import NOW
+
+    async with h.uow() as uow:
+        org = await organisations.named(uow, organisation)
+        await people.add_coordinator(uow, telegram_id, NOW, org)
+    for text in ("/start", "Svenska", name):
+        await h.send(telegram_id, text)
+
+
 async def volunteer(
     h: Any,
     user_id: int = VOLUNTEER,

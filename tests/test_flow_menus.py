@@ -30,6 +30,8 @@ NOT_UNDERSTOOD = "Förlåt, det förstod jag inte. Välj gärna i menyn här ned
 STALE = "Den knappen fungerar inte längre"
 RESIDENT_MENU = ["🙋 Be om hjälp", "☕ Hitta mötesplats", "📋 Mina förfrågningar", "❓ Hjälp"]
 PAUSE, RESUME = "⏸ Pausa uppdrag", "▶️ Starta uppdrag igen"
+# Last under «Mina förfrågningar» / «Mina uppdrag»: «⚠️ Något kändes fel» (test_safety_reports).
+REPORT_OFFER = "Har något känts fel? Då kan du säga till här. Det går direkt till en samordnare."
 
 
 async def ask(
@@ -52,7 +54,17 @@ async def ask(
 
 
 def with_buttons(h: Harness, chat_id: int) -> list[Any]:
-    return [c for c in h.request.sent(chat_id) if c.callback_data()]
+    """The messages with inline buttons, but the «Något kändes fel» offer at the end."""
+    found = [c for c in h.request.sent(chat_id) if c.callback_data()]
+    assert found and found[-1].callback_data() == {"⚠️ Något kändes fel": "sr:new"}
+    return found[:-1]
+
+
+def before_offer(h: Harness, chat_id: int) -> Any:
+    """The last message before the «Något kändes fel» offer that ends a list."""
+    *_, list_end, offer = h.request.sent(chat_id)
+    assert offer.text == REPORT_OFFER
+    return list_end
 
 
 # --- /mina -----------------------------------------------------------------------------------
@@ -66,10 +78,10 @@ async def test_mina_for_a_resident_lists_states_in_swedish(harness: Harness) -> 
 
     h.request.clear()
     await h.send(RESIDENT, "/mina")
-    assert h.last(RESIDENT).text == (
+    assert before_offer(h, RESIDENT).text == (
         "Du har inga förfrågningar än. Tryck på «Be om hjälp» för att göra en."
     )
-    assert h.last(RESIDENT).buttons() == RESIDENT_MENU
+    assert before_offer(h, RESIDENT).buttons() == RESIDENT_MENU
 
     done = await ask(h, "🛒 Handla")
     await h.press(VOLUNTEER, f"task:claim:{done}")
@@ -125,10 +137,10 @@ async def test_mina_for_a_volunteer_lists_held_tasks(harness: Harness) -> None:
 
     h.request.clear()
     await h.send(VOLUNTEER, "/mina")
-    assert h.last(VOLUNTEER).text == (
+    assert before_offer(h, VOLUNTEER).text == (
         "Du har inga uppdrag just nu. Nya uppdrag kommer hit som meddelanden."
     )
-    assert h.last(VOLUNTEER).buttons() == ["📋 Mina uppdrag", PAUSE, "❓ Hjälp"]
+    assert before_offer(h, VOLUNTEER).buttons() == ["📋 Mina uppdrag", PAUSE, "❓ Hjälp"]
 
     await ask_for_shopping(h)
     await h.press(VOLUNTEER, claim_data(h.last(VOLUNTEER)))
@@ -153,7 +165,7 @@ async def test_mina_for_a_volunteer_lists_held_tasks(harness: Harness) -> None:
     # Sara holds nothing.
     h.request.clear()
     await h.send(VOLUNTEER2, "/mina")
-    assert h.last(VOLUNTEER2).text.startswith("Du har inga uppdrag just nu.")
+    assert before_offer(h, VOLUNTEER2).text.startswith("Du har inga uppdrag just nu.")
     assert with_buttons(h, VOLUNTEER2) == []
 
 

@@ -41,8 +41,10 @@ ASK_PHONE = (
     "Tryck på knappen, skriv numret eller hoppa över."
 )
 ASK_CONSENT = (
-    "En sak till. Din adress och ditt telefonnummer visas bara för den volontär som "
-    "tar din förfrågan. Vi sparar inget annat om dig.\n\nÄr det okej?"
+    "En sak till. Den volontär som tar din förfrågan ser ditt namn, din adress och ditt "
+    "telefonnummer. Kommunens samordnare kan också se dem, om de behöver hjälpa till med din "
+    "förfrågan. Kommunen ansvarar för dina uppgifter. Du kan radera dem när du vill med "
+    "/radera.\n\nÄr det okej?"
 )
 RESIDENT_READY = "Klart! Välkommen, Anna. 🌼\nTryck på «Be om hjälp» när du behöver något."
 NO_CONSENT = (
@@ -92,7 +94,7 @@ LANGUAGE_BUTTONS = ["Svenska", "English"]
 ROLE_BUTTONS = ["🙋 Jag vill ha hjälp", "🤝 Jag vill hjälpa till", *NAV]
 AREA_BUTTONS = ["Centrum", "Norr", *NAV]
 PHONE_BUTTONS = ["📞 Dela mitt nummer", "Hoppa över", *NAV]
-CONSENT_BUTTONS = ["✅ Ja, det är okej", "Nej tack", *NAV]
+CONSENT_BUTTONS = ["✅ Ja, det är okej", "📄 Läs mer", "Nej tack", *NAV]
 RESIDENT_MENU = ["🙋 Be om hjälp", "☕ Hitta mötesplats", "📋 Mina förfrågningar", "❓ Hjälp"]
 PENDING_VOLUNTEER_MENU = ["📋 Mina uppdrag", "❓ Hjälp"]
 COORDINATOR_MENU = [
@@ -312,6 +314,32 @@ async def test_declining_consent_stores_nothing_personal(h):
     # /start begins again, it does not pretend they are signed up.
     await h.send(RESIDENT, "/start")
     assert h.last(RESIDENT).text == WELCOME
+
+
+async def test_read_more_tells_the_whole_truth_then_asks_again(h):
+    """«📄 Läs mer»: what is saved, who sees it, how long, who answers; nothing stored yet."""
+    h.data.settings.controller_contact = "dataskydd@kommunen.se"
+    await go_to(h, "consent")
+    since = mark(h)
+    await h.send(RESIDENT, "📄 Läs mer")
+    (notice, no_buttons), (question, buttons) = reply(h, since)
+    assert notice.startswith("🔒 Så tar Hjälpsam hand om dina uppgifter\n\nDet här sparar vi\n")
+    for said in (
+        "• När vi frågar volontärer om de kan hjälpa dig, ser de bara vilken sorts hjälp, "
+        "området och tiden.",
+        "• Samordnare i föreningar och kyrkor ser aldrig din adress eller ditt telefonnummer.",
+        "• Det du skrev i en förfrågan tas bort 90 dagar efter att förfrågan är avslutad.",
+        "• /radera raderar allt.",
+    ):
+        assert said in notice
+    assert notice.endswith(
+        "Kommunen ansvarar för dina uppgifter. Du når dem på dataskydd@kommunen.se."
+    )
+    assert no_buttons == []
+    assert (question, buttons) == (ASK_CONSENT, CONSENT_BUTTONS)
+    assert (await roles(h, RESIDENT)) == set()  # not signed up by reading
+    await h.send(RESIDENT, "✅ Ja, det är okej")
+    assert h.last(RESIDENT).text == RESIDENT_READY
 
 
 @pytest.mark.parametrize("who", ["resident", "volunteer", "coordinator"])
@@ -902,9 +930,11 @@ async def test_choosing_english_speaks_english_all_the_way(h):
     )
     await h.send(RESIDENT, "Skip")
     assert (h.last(RESIDENT).text, h.last(RESIDENT).buttons()) == (
-        "One more thing. Your address and phone number are shown only to the volunteer who "
-        "takes your request. We keep nothing else about you.\n\nIs that all right?",
-        ["✅ Yes, that is fine", "No, thank you", "⬅️ Back", "✖️ Cancel"],
+        "One more thing. The volunteer who takes your request sees your name, address and "
+        "phone number. The municipality's coordinators can also see them, if they need to help "
+        "with your request. Kommunen is responsible for your details. You can erase them at "
+        "any time with /radera.\n\nIs that all right?",
+        ["✅ Yes, that is fine", "📄 Read more", "No, thank you", "⬅️ Back", "✖️ Cancel"],
     )
     await h.send(RESIDENT, "✅ Yes, that is fine")
     assert (h.last(RESIDENT).text, h.last(RESIDENT).buttons()) == (

@@ -33,8 +33,8 @@ ASK_DETAILS = (
     "Vill du berätta mer? Till exempel vad som ska handlas, eller vart du ska.\n"
     "Skriv det, eller tryck på «Hoppa över».\n\n"
     "🔒 Volontären som tar uppdraget läser det du skriver, tillsammans med din adress. "
-    "Våra samordnare kan också se det. Skriv portkod eller något om din hälsa bara om det "
-    "behövs."
+    "Kommunens samordnare kan också se det. Skriv portkod eller något om din hälsa bara om "
+    "det behövs."
 )
 RESUME = "Du har börjat på en förfrågan: Handla. Vill du fortsätta med den?"
 DRAFT_CANCELLED = "Okej, jag har tagit bort förfrågan. Nu är du tillbaka i menyn."
@@ -501,7 +501,7 @@ async def test_back_from_the_first_step_goes_to_the_menu_and_breaks_nothing(h):
     assert left is None or left[1:] == (None, None, None, None, None)
     # … the menu works …
     await say(h, "📋 Mina förfrågningar")
-    assert h.texts(RESIDENT)[-1] == (
+    assert h.texts(RESIDENT)[-2] == (  # the last one offers «⚠️ Något kändes fel»
         "Du har inga förfrågningar än. Tryck på «Be om hjälp» för att göra en."
     )
     # … and asking again starts cleanly at the first question.

@@ -212,6 +212,8 @@ async def open_my_request(h: Harness) -> Any:
     h.request.clear()
     await h.send(RESIDENT, "/mina")
     lines = [c for c in h.request.sent(RESIDENT) if c.callback_data()]
+    # Last, under the list: «⚠️ Något kändes fel» (tests/test_safety_reports.py).
+    assert lines.pop().callback_data() == {"⚠️ Något kändes fel": "sr:new"}
     assert len(lines) == 1
     assert lines[0].buttons() == ["🔎 Visa", "✖️ Avboka"]
     return lines[0]
@@ -307,8 +309,14 @@ async def test_done_then_follow_up_score_changes_and_long_comment_is_refused(
     await setup_loop(h)
     request_id = await erik_claims(h)
     done = h.last(VOLUNTEER).callback_data()[DONE]
+    async with h.uow() as uow:  # «Klart» is on the message with Anna's address
+        (address,) = (
+            await uow.session.execute(
+                select(TaskPost.message_id).where(TaskPost.kind == "address")
+            )
+        ).scalars()
     h.request.clear()
-    await h.press(VOLUNTEER, done)
+    await h.press(VOLUNTEER, done, message_id=address)
     assert [e.text for e in h.request.sent(VOLUNTEER, "editMessageText")] == [
         "Tack för din hjälp! 💛"
     ]
@@ -317,11 +325,12 @@ async def test_done_then_follow_up_score_changes_and_long_comment_is_refused(
     assert told.text == (
         "Erik har markerat hjälpen med handla som klar.\n\nHur gick det? Tryck på en."
     )
-    assert told.buttons() == ["😊", "😐", "☹️"]
+    assert told.buttons() == ["😊", "😐", "☹️", "⚠️ Något kändes fel"]
     assert told.callback_data() == {
         "😊": f"fu:good:{request_id}",
         "😐": f"fu:ok:{request_id}",
         "☹️": f"fu:bad:{request_id}",
+        "⚠️ Något kändes fel": f"sr:new:{request_id}",
     }
     assert (await the_request(h)).status == "done"
 

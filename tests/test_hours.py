@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.services import hours
-from storage.models import AuditEntry, HelpRequest, RequestEvent
+from storage.models import AuditEntry, HelpRequest, RequestEvent, TaskPost
 from tests.conftest import Harness
 from tests.helpers import (
     RESIDENT,
@@ -33,7 +33,8 @@ ERROR = "Något gick fel hos oss"
 
 
 async def done_task(h: Harness) -> int:
-    """Erik takes Anna's shopping and marks it done; returns the request id."""
+    """Erik takes Anna's shopping and marks it done (on the message with her address, where
+    «Klart» is); returns the request id."""
     await coordinator_with_area(h, "Centrum")
     await volunteer(h, VOLUNTEER, "Erik")
     await volunteer(h, VOLUNTEER2, "Sara")
@@ -43,8 +44,22 @@ async def done_task(h: Harness) -> int:
     async with h.uow() as uow:
         request_id = (await uow.session.execute(select(HelpRequest.id))).scalar_one()
     h.request.clear()
-    await h.press(VOLUNTEER, f"task:done:{request_id}")
+    await h.press(VOLUNTEER, f"task:done:{request_id}", message_id=await address_message(h))
     return request_id
+
+
+async def address_message(h: Harness) -> int:
+    """The id of the message with the resident's address that the volunteer got."""
+    async with h.uow() as uow:
+        return int(
+            (
+                await uow.session.execute(
+                    select(TaskPost.message_id).where(
+                        TaskPost.chat_id == VOLUNTEER, TaskPost.kind == "address"
+                    )
+                )
+            ).scalar_one()
+        )
 
 
 async def stored(h: Harness, request_id: int) -> tuple[str, int | None, list[str]]:
@@ -75,9 +90,9 @@ async def test_done_asks_the_time_before_how_it_went_and_stores_the_guess(
 ) -> None:
     h = harness
     request_id = await done_task(h)
-    assert [e.text for e in h.request.sent(VOLUNTEER, "editMessageText")] == [
-        "Tack för din hjälp! 💛"
-    ]
+    # The message with the address is the one pressed: it keeps only the thanks.
+    [edit] = h.request.sent(VOLUNTEER, "editMessageText")
+    assert edit.text == "Tack för din hjälp! 💛" and not edit.callback_data()
     question, follow_up = h.request.sent(VOLUNTEER)
     assert question.text == QUESTION
     assert question.buttons() == BUTTONS

@@ -87,7 +87,7 @@ async def test_resident_asks_volunteer_claims_done_and_follow_up(harness):
     h.request.clear()
     await h.press(VOLUNTEER, f"task:done:{request_id}")
     assert h.last(RESIDENT).text.startswith("Erik har markerat hjälpen med handla som klar.")
-    assert h.last(RESIDENT).buttons() == ["😊", "😐", "☹️"]
+    assert h.last(RESIDENT).buttons() == ["😊", "😐", "☹️", "⚠️ Något kändes fel"]
     assert h.last(VOLUNTEER).text == "Hur gick det? Tryck på en."
 
     await h.press(RESIDENT, f"fu:good:{request_id}")

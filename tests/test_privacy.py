@@ -135,3 +135,16 @@ async def test_erasing_in_the_middle_of_a_flow_ends_it_quietly(harness):
     await h.send(COORDINATOR, "070-111 22 33")
     assert h.texts(COORDINATOR)[-1] == "Hej! Skriv /start för att börja."
     assert "Något gick fel hos oss" not in " ".join(h.texts(COORDINATOR))
+
+
+async def test_integritet_tells_who_sees_what_and_who_answers_for_it(harness):
+    h = harness
+    h.data.settings.controller_contact = "dataskydd@kommunen.se"
+    for command in ("/integritet", "/privacy"):
+        await h.send(555, command)
+        text = h.last(555).text
+        assert text.startswith("🔒 Så tar Hjälpsam hand om dina uppgifter")
+        assert text.endswith(
+            "Kommunen ansvarar för dina uppgifter. Du når dem på dataskydd@kommunen.se."
+        )
+        assert "bara för den volontär" not in text

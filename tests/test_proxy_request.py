@@ -34,7 +34,7 @@ ASK_DETAILS = (
     "Vill du berätta mer? Till exempel vad som ska handlas, eller vart du ska.\n"
     "Skriv det, eller tryck på «Hoppa över».\n\n"
     "🔒 Volontären som tar uppdraget läser det du skriver, tillsammans med adressen. "
-    "Våra samordnare kan också se det. Skriv portkod eller något om hälsan bara om det "
+    "Kommunens samordnare kan också se det. Skriv portkod eller något om hälsan bara om det "
     "behövs."
 )
 SUMMARY = (

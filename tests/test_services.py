@@ -289,6 +289,11 @@ async def test_reading_a_request_is_for_its_resident_holder_and_coordinators(
     assert contact is not None and contact.phone == "070-123 45 67"
     async with uow() as u:
         _req, _vol, contact = await requests.detail(u, COORDINATOR, request_id, NOW)
+    assert contact is None  # taken and never escalated: the coordinator has no reason to call
+    async with uow() as u:
+        (await u.requests.get(request_id)).escalated_at = NOW
+    async with uow() as u:
+        _req, _vol, contact = await requests.detail(u, COORDINATOR, request_id, NOW)
     assert contact is not None
     reads = [(a, act) for a, act, _t, ok in await _audit(uow) if ok and act == "read_contact"]
     assert reads == [(VOL, "read_contact"), (VOL, "read_contact"), (COORDINATOR, "read_contact")]

@@ -1,5 +1,5 @@
 """The command line, one module per command group: ``run``, ``db``, ``admin``, ``places``
-(import, export, demo-data), ``report`` and ``transcribe``.
+(import, export, demo-data), ``report``, ``privacy-record`` and ``transcribe``.
 
 :func:`main` reads the settings once and hands them to the command. Each command's module is
 imported only when that command runs.
@@ -56,6 +56,12 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
 
         if args.admin_command == "add-coordinator":
             return admin.add_coordinator(settings, args.telegram_id, args.organisation)
+        if args.admin_command == "remove-coordinator":
+            return admin.remove_coordinator(settings, args.telegram_id)
+        if args.admin_command == "suspend":
+            return admin.suspend(settings, args.telegram_id, args.reason)
+        if args.admin_command == "reinstate":
+            return admin.reinstate(settings, args.telegram_id)
         return admin.add_area(settings, args.name)
     if args.command in ("import", "demo-data"):
         from bot.cli.places import DEMO_FILE, import_file
@@ -69,6 +75,10 @@ def _dispatch(settings: Settings, args: argparse.Namespace) -> int:
         from bot.cli.report import write_report
 
         return write_report(settings, args.start, args.end, args.out)
+    if args.command == "privacy-record":
+        from bot.cli.privacy import print_record
+
+        return print_record(settings)
     from bot.cli.transcribe import transcribe_file
 
     return transcribe_file(settings, args.file, args.language, args.parse)
@@ -102,9 +112,27 @@ def _parser() -> argparse.ArgumentParser:
     admin_cmds = admin.add_subparsers(dest="admin_command", required=True)
     add_coord = admin_cmds.add_parser("add-coordinator", help="make a Telegram user coordinator")
     add_coord.add_argument("telegram_id", type=int)
-    add_coord.add_argument(
-        "--organisation", help="the organisation they coordinate for (they vet its volunteers)"
+    kind = add_coord.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--municipal",
+        action="store_true",
+        help="the municipality's coordinator, responsible for residents (the default)",
     )
+    kind.add_argument(
+        "--organisation",
+        help="the organisation they coordinate for (its volunteers, places and activities)",
+    )
+    remove_coord = admin_cmds.add_parser(
+        "remove-coordinator", help="take the coordinator role away"
+    )
+    remove_coord.add_argument("telegram_id", type=int)
+    suspend = admin_cmds.add_parser(
+        "suspend", help="stop a volunteer at once: no offers, and their tasks open again"
+    )
+    suspend.add_argument("telegram_id", type=int)
+    suspend.add_argument("--reason", help="why (seen by coordinators only)")
+    reinstate = admin_cmds.add_parser("reinstate", help="let a stopped volunteer in again")
+    reinstate.add_argument("telegram_id", type=int)
     add_area = admin_cmds.add_parser("add-area", help="add an area")
     add_area.add_argument("name")
     importer = commands.add_parser("import", help="import meeting places from a CSV file")
@@ -116,6 +144,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
     report.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
     report.add_argument("--out", type=Path, default=Path("report"))
+    commands.add_parser(
+        "privacy-record", help="print the record of processing (GDPR Art. 30) as Markdown"
+    )
     transcribe = commands.add_parser("transcribe", help="print what the bot hears in FILE")
     transcribe.add_argument("file", type=Path, help="a recording: .ogg, .opus, .mp3, .m4a or .wav")
     transcribe.add_argument(

@@ -89,9 +89,14 @@ async def start(update: Update, context: BotContext) -> int:
 
 
 async def ask_audience(update: Update, context: BotContext) -> int:
-    """Offer the audiences."""
+    """Offer the audiences this coordinator may write to."""
+    try:
+        async with context.uow() as uow:
+            kinds = await broadcasts.allowed(uow, update.effective_user.id, context.now())
+    except DomainError:
+        return await screens.end_to_menu(update, context)
     text = texts.broadcast_ask_audience()
-    return await _question(update, context, State.AUDIENCE, text, kb.audiences())
+    return await _question(update, context, State.AUDIENCE, text, kb.audiences(kinds))
 
 
 async def ask_area(update: Update, context: BotContext) -> int:
@@ -158,11 +163,14 @@ async def show_preview(update: Update, context: BotContext) -> int:
             total = await broadcasts.count(
                 uow, update.effective_user.id, audience, context.now(), _default(context)
             )
+            scoped = await broadcasts.check(uow, update.effective_user.id, audience, context.now())
     except NotFound:
         await update.effective_message.reply_text(texts.broadcast_choice_gone())
         return await ask_audience(update, context)
     draft["count"] = total
-    who = texts.broadcast_audience(audience.kind, await _detail(context, audience))
+    own = scoped.kind == "volunteers" and scoped.arg is not None  # an organisation's own
+    detail = await _detail(context, audience)
+    who = texts.broadcast_audience(audience.kind, detail, own)
     text = texts.broadcast_preview(who, draft["sv"], draft.get("en"))
     await _question(update, context, State.PREVIEW, text, kb.preview_reply())
     markup = kb.send() if total else None

@@ -60,8 +60,8 @@ _NUMBER = re.compile(r"^(\d{1,6})\s*(kr|kronor|sek|st|platser|:-)?\.?$")
 
 
 async def new_activity(update: Update, context: BotContext) -> int | None:
-    """Begin a new activity at a place (coordinators only)."""
-    card = await place_card_of(update, context)
+    """Begin a new activity at a place (coordinators who may change it only)."""
+    card = await place_card_of(update, context, editing=True)
     if isinstance(card, Refused):
         return None
     await update.callback_query.answer()
@@ -71,7 +71,7 @@ async def new_activity(update: Update, context: BotContext) -> int | None:
 
 async def edit_field(update: Update, context: BotContext) -> int | None:
     """Ask again the question of one field of an activity."""
-    card = await card_of(update, context)
+    card = await card_of(update, context, editing=True)
     if isinstance(card, Refused):
         return None
     which = int(update.callback_query.data.rsplit(":", 1)[1])

@@ -71,7 +71,7 @@ async def new_place(update: Update, context: BotContext) -> int | None:
 
 async def edit_field(update: Update, context: BotContext) -> int | None:
     """Ask for the new value of one field of a place."""
-    card = await card_of(update, context)
+    card = await card_of(update, context, editing=True)
     if isinstance(card, Refused):
         return None
     which = int(update.callback_query.data.rsplit(":", 1)[1])

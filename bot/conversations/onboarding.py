@@ -125,9 +125,21 @@ async def ask_consent(update: Update, context: BotContext) -> int:
     """Explain plainly who sees the address and phone, and ask for consent."""
     await common.checkpoint(update, context, NAME, State.CONSENT)
     await update.effective_message.reply_text(
-        texts.ask_consent(), reply_markup=keyboards.onboarding.consent()
+        texts.ask_consent(context.data.settings.controller_name),
+        reply_markup=keyboards.onboarding.consent(),
     )
     return State.CONSENT
+
+
+async def tell_more(update: Update, context: BotContext) -> int:
+    """«Read more»: the whole privacy notice, then the consent question again."""
+    settings = context.data.settings
+    await update.effective_message.reply_text(
+        texts.privacy_notice(
+            settings.controller_name, settings.controller_contact, settings.retention_days
+        )
+    )
+    return await ask_consent(update, context)
 
 
 async def ask_volunteer_areas(update: Update, context: BotContext) -> int:
@@ -313,11 +325,15 @@ async def got_phone(update: Update, context: BotContext) -> int:
 
 async def got_consent(update: Update, context: BotContext) -> int:
     """Finish a resident's sign-up on consent; keep nothing without it."""
-    choice = common.pressed(update.effective_message, "consent.yes", "consent.no", "back")
+    choice = common.pressed(
+        update.effective_message, "consent.yes", "consent.no", "consent.more", "back"
+    )
     if choice is None:
         return await common.reprompt(ask_consent)(update, context)
     if choice == "back":
         return await ask_phone(update, context)
+    if choice == "consent.more":
+        return await tell_more(update, context)
     if choice == "consent.no":
         context.user_data.pop("onboarding", None)
         await update.effective_message.reply_text(

@@ -29,12 +29,16 @@ async def send_card(update: Update, context: BotContext, card: ActivityCard) -> 
     )
 
 
-async def card_of(update: Update, context: BotContext) -> ActivityCard | Refused:
-    """The card of the activity on the pressed button (REFUSED after a kind alert)."""
+async def card_of(
+    update: Update, context: BotContext, editing: bool = False
+) -> ActivityCard | Refused:
+    """The card of the activity on the pressed button (REFUSED after a kind alert);
+    ``editing``: only for a coordinator who may change it."""
+    tz = context.tz
     return await act(
         update,
         context,
-        lambda uow, user, d, now: activity_admin.activity_card(uow, user, d.id, now, context.tz),
+        lambda uow, user, d, now: activity_admin.activity_card(uow, user, d.id, now, tz, editing),
     )
 
 
@@ -49,7 +53,7 @@ async def show(update: Update, context: BotContext) -> None:
 
 async def edit_menu(update: Update, context: BotContext) -> None:
     """Offer the fields of an activity to change."""
-    card = await card_of(update, context)
+    card = await card_of(update, context, editing=True)
     if isinstance(card, Refused):
         return
     await update.callback_query.answer()
@@ -61,7 +65,7 @@ async def edit_menu(update: Update, context: BotContext) -> None:
 
 async def pick_date(update: Update, context: BotContext) -> None:
     """Offer the next six dates to cancel."""
-    card = await card_of(update, context)
+    card = await card_of(update, context, editing=True)
     if isinstance(card, Refused):
         return
     await update.callback_query.answer()

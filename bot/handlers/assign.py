@@ -21,6 +21,7 @@ from bot.services.errors import (
     NotOpen,
     NotVetted,
     Paused,
+    Stopped,
 )
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import Callback, pattern
@@ -31,6 +32,7 @@ _ANSWERS = {
     AlreadyClaimed: texts.someone_was_faster,
     NotOpen: texts.task_no_longer_open,
     NotVetted: texts.need_vetting,
+    Stopped: lambda: texts.stopped(False),
     Paused: lambda: texts.paused(True),
 }
 

@@ -23,10 +23,11 @@ async def pending(update: Update, context: BotContext) -> None:
     except NotAllowed:
         await message.reply_text(texts.not_allowed())
         return
+    everyone = keyboards.volunteers.all_volunteers()
     if not waiting:
-        await message.reply_text(texts.pending_none())
+        await message.reply_text(texts.pending_none(), reply_markup=everyone)
         return
-    await message.reply_text(texts.vetting_note())
+    await message.reply_text(texts.vetting_note(), reply_markup=everyone)
     for volunteer in waiting:
         await message.reply_text(
             texts.pending_card(volunteer, context.tz),

@@ -14,7 +14,8 @@ from bot.ui.labels import LabelFilter
 
 
 async def mine(update: Update, context: BotContext) -> None:
-    """List a resident's requests and a volunteer's tasks, each with its buttons."""
+    """List a resident's requests and a volunteer's tasks, each with its buttons, and offer
+    «⚠️ Något kändes fel»."""
     found = await screens.person(update, context)
     if found is None or not found.onboarded:
         await update.effective_message.reply_text(texts.start_first())
@@ -41,6 +42,9 @@ async def mine(update: Update, context: BotContext) -> None:
             )
     if not {"resident", "volunteer"} & found.roles:
         await screens.show_menu(update, context)
+        return
+    # Last, under both lists: «⚠️ Något kändes fel» (about one of the tasks, or anything).
+    await message.reply_text(texts.report_offer(), reply_markup=keyboards.safety.report_button())
 
 
 async def pause(update: Update, context: BotContext) -> None:

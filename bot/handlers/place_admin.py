@@ -74,10 +74,15 @@ async def show_page(update: Update, context: BotContext) -> None:
     await send_list(update, page)
 
 
-async def card_of(update: Update, context: BotContext) -> PlaceCard | Refused:
-    """The card of the place on the pressed button (REFUSED after a kind alert)."""
+async def card_of(
+    update: Update, context: BotContext, editing: bool = False
+) -> PlaceCard | Refused:
+    """The card of the place on the pressed button (REFUSED after a kind alert); ``editing``:
+    only for a coordinator who may change the place."""
     return await act(
-        update, context, lambda uow, user, d, now: place_admin.place_card(uow, user, d.id, now)
+        update,
+        context,
+        lambda uow, user, d, now: place_admin.place_card(uow, user, d.id, now, editing),
     )
 
 
@@ -92,7 +97,7 @@ async def show_place(update: Update, context: BotContext) -> None:
 
 async def edit_menu(update: Update, context: BotContext) -> None:
     """Offer the fields to change and the accessibility ticks."""
-    card = await card_of(update, context)
+    card = await card_of(update, context, editing=True)
     if isinstance(card, Refused):
         return
     await update.callback_query.answer()

@@ -8,7 +8,7 @@ from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.handlers import screens
+from bot.handlers import addresses, screens
 from bot.handlers.buttons import Refused, act
 from bot.handlers.places import tell_moved_up
 from bot.handlers.requests import tell_cancelled, tell_given_back
@@ -75,10 +75,22 @@ async def erase(update: Update, context: BotContext) -> None:
         await tell_given_back(context, reopened)
     for moved in done.moved_up:
         await tell_moved_up(context, moved.recipient, moved.activity_id, moved.title, moved.at)
+    await addresses.strip_for_erasure(context, done.stripped)
+
+
+async def notice(update: Update, context: BotContext) -> None:
+    """/integritet: what is saved, who sees it, for how long, and who answers for it."""
+    settings = context.data.settings
+    await update.effective_message.reply_text(
+        texts.privacy_notice(
+            settings.controller_name, settings.controller_contact, settings.retention_days
+        )
+    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """The privacy commands and the erase buttons."""
+    app.add_handler(CommandHandler(["integritet", "privacy"], notice))
     app.add_handler(CommandHandler(["minadata", "mydata"], my_data))
     app.add_handler(CommandHandler(["radera", "erase"], ask_erase))
     app.add_handler(CallbackQueryHandler(erase, pattern=pattern("me", "erase", "keep")))

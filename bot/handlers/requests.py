@@ -6,8 +6,10 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.handlers import addresses
 from bot.handlers.buttons import Refused, act
 from bot.handlers.tasks import alert_if_nobody, send_offers
+from bot.i18n import current_locale
 from bot.services import requests
 from bot.services.views import CloseResult, Contact, GiveBackResult, Recipient, RequestView
 from bot.ui import keyboards, texts
@@ -27,14 +29,17 @@ async def show(update: Update, context: BotContext) -> None:
     found = await _detail(update, context)
     if isinstance(found, Refused):
         return
-    await update.callback_query.answer()
     req, volunteer, contact = found
-    await update.effective_message.reply_text(
-        texts.request_detail(
-            req, volunteer.first_name if volunteer else None, contact, context.tz
-        ),
-        reply_markup=keyboards.tasks.request_actions(req.id, req.status),
+    text = texts.request_detail(
+        req, volunteer.first_name if volunteer else None, contact, context.tz
     )
+    markup = keyboards.tasks.request_actions(req.id, req.status)
+    await update.callback_query.answer()
+    sent = await update.effective_message.reply_text(text, reply_markup=markup)
+    # The holder may open it here too: then it is one of their messages with the address.
+    holder = volunteer.telegram_id if volunteer else None
+    if contact is not None and holder == update.effective_user.id:
+        await addresses.remember(context, req, (sent.chat_id, sent.message_id), current_locale())
 
 
 async def ask_cancel(update: Update, context: BotContext) -> None:
@@ -86,15 +91,20 @@ async def tell_cancelled(
             else (texts.volunteer_told_cancelled)
         )
         await notifier.send(result.volunteer, lambda: (say(req, name, tz), None))
+    await addresses.strip(context, req, result.posts, "cancelled")
     for post in result.posts:
+        if post.kind != "offer":
+            continue
         with context.data.catalogs.use(post.locale or context.data.settings.default_locale):
             text = texts.task_closed(req, tz)
         await notifier.edit(post.chat_id, post.message_id, text)
 
 
 async def tell_given_back(context: BotContext, result: GiveBackResult) -> None:
-    """A task opened again: tell the resident calmly and offer it to volunteers again."""
+    """A task opened again: its address taken out of the holder's messages, the resident told
+    calmly and the task offered to volunteers again."""
     req, tz, name = result.request, context.tz, result.volunteer.first_name
+    await addresses.strip(context, req, result.address_posts, result.why)
     await context.data.notifier.send(
         result.resident,
         lambda: (

@@ -9,9 +9,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.handlers import screens
+from bot.handlers import addresses, screens
 from bot.handlers.buttons import Refused, act
-from bot.services import hours, people, requests
+from bot.i18n import current_locale
+from bot.services import access, hours, requests
 from bot.services.errors import (
     AlreadyClaimed,
     AlreadyYours,
@@ -21,8 +22,16 @@ from bot.services.errors import (
     NotRegistered,
     NotVetted,
     Paused,
+    Stopped,
 )
-from bot.services.views import ClaimResult, CloseResult, PostRef, Recipient, RequestView
+from bot.services.views import (
+    ClaimResult,
+    CloseResult,
+    Contact,
+    PostRef,
+    Recipient,
+    RequestView,
+)
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import Callback, decode, pattern
 from storage.uow import UnitOfWork
@@ -84,7 +93,7 @@ async def alert_if_nobody(
         return
     if not coordinators:
         async with context.uow() as uow:
-            coordinators = await people.coordinators(uow)
+            coordinators = await access.municipal_coordinators(uow, None)
     tz = context.tz
     for coordinator in coordinators:
         await context.data.notifier.send(
@@ -106,6 +115,9 @@ async def claim(update: Update, context: BotContext) -> None:
     except AlreadyClaimed:
         await query.answer(texts.someone_was_faster(), show_alert=True)
         await _edit_query_message(update, texts.someone_was_faster())
+        return
+    except Stopped as stopped:
+        await query.answer(texts.stopped(stopped.lapsed), show_alert=True)
         return
     except (NotVetted, NotRegistered):
         await query.answer(texts.need_vetting(), show_alert=True)
@@ -147,13 +159,17 @@ async def announce_claim(update: Update, context: BotContext, result: ClaimResul
     """After a won claim (offered or assigned): the details to the volunteer – undone if they
     cannot get them –, the other task messages updated, the resident (or who asked) told."""
     req, notifier, tz = result.request, context.data.notifier, context.tz
-    # The contact details go only in this private message, never in a group or a list.
-    delivered = await notifier.deliver(
+    # The contact details go only in this private message, never in a group or a list; it is
+    # remembered (or queued with its task), to be stripped when the task ends.
+    delivered = await addresses.deliver(
+        context,
         result.volunteer,
         lambda: (
             texts.claimed_for_volunteer(req, result.contact, tz),
             keyboards.tasks.task_held(req.id),
         ),
+        req,
+        result.contact.person_id,
     )
     if not delivered.arrives:
         # They pressed in a group but have no private chat with us: undo, so that the
@@ -197,7 +213,12 @@ async def done(update: Update, context: BotContext) -> None:
     result, guess = outcome
     await update.callback_query.answer()
     req, notifier = result.request, context.data.notifier
-    await _edit_query_message(update, texts.done_volunteer())
+    # «Done» is pressed on a message with the address: it keeps only the thanks; the others
+    # with the address (a «show» answer, say) are stripped.
+    pressed = _pressed(update)
+    if not await addresses.replace(context, result.posts, pressed, texts.done_volunteer()):
+        await _edit_query_message(update, texts.done_volunteer())
+    await addresses.strip(context, req, result.posts, "done", skip=pressed)
     assert result.volunteer is not None
     volunteer = result.volunteer
     await notifier.send(
@@ -205,7 +226,7 @@ async def done(update: Update, context: BotContext) -> None:
         lambda: (texts.hours_question(guess.minutes), keyboards.reports.hours(req.id)),
     )
     await notifier.send(
-        volunteer, lambda: (texts.ask_follow_up(), keyboards.tasks.follow_up(req.id))
+        volunteer, lambda: (texts.ask_follow_up(), keyboards.safety.follow_up(req.id))
     )
     await notifier.send(
         result.resident,
@@ -213,13 +234,19 @@ async def done(update: Update, context: BotContext) -> None:
             texts.resident_told_done(req, volunteer.first_name, result.resident.on_behalf_of)
             + "\n\n"
             + texts.ask_follow_up(),
-            keyboards.tasks.follow_up(req.id),
+            keyboards.safety.follow_up(req.id),
         ),
     )
 
 
+def _pressed(update: Update) -> addresses.Spot | None:
+    message = update.callback_query.message
+    return (message.chat.id, message.message_id) if message is not None else None
+
+
 async def show_task(update: Update, context: BotContext) -> None:
-    """Show one task the volunteer holds, with its buttons."""
+    """Show one task the volunteer holds, with its buttons (the address is remembered, to be
+    stripped when the task ends)."""
     found = await act(
         update, context, lambda uow, user, data, now: requests.detail(uow, user, data.id, now)
     )
@@ -229,10 +256,12 @@ async def show_task(update: Update, context: BotContext) -> None:
     markup = keyboards.tasks.task_held(req.id) if req.status == "claimed" and contact else None
     text = texts.request_detail(req, None, contact, context.tz)
     if in_group(update):
-        await answer_privately(update, context, text, markup)
+        await answer_privately(update, context, text, markup, req, contact)
         return
     await update.callback_query.answer()
-    await update.effective_message.reply_text(text, reply_markup=markup)
+    sent = await update.effective_message.reply_text(text, reply_markup=markup)
+    if contact is not None:
+        await addresses.remember(context, req, (sent.chat_id, sent.message_id), current_locale())
 
 
 def in_group(update: Update) -> bool:
@@ -242,12 +271,26 @@ def in_group(update: Update) -> bool:
 
 
 async def answer_privately(
-    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None
+    update: Update,
+    context: BotContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    task: RequestView | None = None,
+    contact: Contact | None = None,
 ) -> None:
     """Send the answer to a press in a group to the presser's own chat; the group sees
-    only a toast that says nothing about the task (or how to open that chat)."""
+    only a toast that says nothing about the task (or how to open that chat).
+
+    ``contact``: the answer holds this address, of ``task``: it is remembered.
+    """
     query = update.callback_query
-    outcome = await context.data.notifier.deliver_to_chat(update.effective_user.id, text, markup)
+    chat_id = update.effective_user.id
+    if task is not None and contact is not None:
+        outcome = await addresses.deliver_to_chat(
+            context, chat_id, text, markup, task, contact.person_id
+        )
+    else:
+        outcome = await context.data.notifier.deliver_to_chat(chat_id, text, markup)
     if outcome.arrives:
         await query.answer(texts.sent_privately())
     else:

@@ -5,6 +5,9 @@ takes its slot in the limiter (the alert lane) before it opens the transaction, 
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), sends it through the one sender and records what
 became of it before the transaction commits, with nothing awaited in between but the commit.
 A restart neither loses a row nor, but for a kill during that commit, sends it twice.
+
+A row with ``edit_message_id`` edits that message instead (the edit that strips an address when
+a task ends). A holder's address message goes only while its task is still held.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from telegram.ext import Application
 from bot.jobs.scheduler import Job, Scheduler
 from bot.services import outbound
 from bot.telegram.ratelimit import Lane, slot
-from bot.telegram.sender import Kind, Markup
+from bot.telegram.sender import Delivery, Kind, Markup, Notifier
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -38,6 +41,7 @@ class Run:
     refused: int = 0
     retried: int = 0
     given_up: int = 0
+    dropped: int = 0  # a holder's address message whose task ended before it could go
 
 
 def restore(markup: str | None, bot: Bot | None = None) -> Markup:
@@ -53,7 +57,7 @@ def restore(markup: str | None, bot: Bot | None = None) -> Markup:
 async def send_due(app: App, scheduler: Scheduler) -> None:
     """The job: send every queued message that is due."""
     run = await resend(app, lambda: scheduler.stopping)
-    if run.sent or run.unreachable or run.refused or run.given_up:
+    if run.sent or run.unreachable or run.refused or run.given_up or run.dropped:
         log.info("outbound: %s", run)
 
 
@@ -82,11 +86,15 @@ async def _step(app: App, run: Run) -> bool:
             log.warning("outbound %s to chat %s: given up after a day", item.id, item.chat_id)
             run.given_up += 1
             return True
-        markup = restore(item.markup, app.bot)
-        sent = await data.notifier.attempt(item.chat_id, item.text, markup)
+        if not await outbound.still_wanted(uow, item, now):
+            log.info("outbound %s to chat %s: its task has ended; dropped", item.id, item.chat_id)
+            run.dropped += 1
+            return True
+        sent = await _attempt(app, item)
         if sent.kind is Kind.SENT:
-            assert sent.message is not None
-            await outbound.record_sent(uow, item.id, sent.message.message_id, now)
+            message_id = sent.message.message_id if sent.message else item.edit_message_id
+            assert message_id is not None
+            await outbound.record_sent(uow, item.id, message_id, now)
             run.sent += 1
         elif sent.kind is Kind.UNREACHABLE:
             await outbound.record_unreachable(uow, item.id, now)
@@ -102,6 +110,16 @@ async def _step(app: App, run: Run) -> bool:
         log.info("outbound %s to chat %s: %s", item.id, item.chat_id, sent.reason)
     # After a 429 the limiter has waited and tried already: the rest waits for a later run.
     return sent.retry_after is None
+
+
+async def _attempt(app: App, item: outbound.Pending) -> Delivery:
+    """Send the queued message, or make the queued edit, once."""
+    markup = restore(item.markup, app.bot)
+    notifier: Notifier = app.bot_data.notifier
+    if item.edit_message_id is None:
+        return await notifier.attempt(item.chat_id, item.text, markup)
+    inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    return await notifier.attempt_edit(item.chat_id, item.edit_message_id, item.text, inline)
 
 
 # Notifications Telegram did not take at once (bot/telegram/sender.py).

@@ -7,7 +7,7 @@ button gets nowhere. Cancelling returns who must be told; the handler tells them
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,8 +24,10 @@ from bot.services.place_admin import (
     Invalid,
     clean_text,
     find_place,
+    may_edit,
     new_key,
     require_coordinator,
+    require_editor,
 )
 from bot.services.reminders import unplan
 from bot.services.schedule import BadRule, occurrences, validate
@@ -159,11 +161,23 @@ async def _activity_card(
 
 
 async def activity_card(
-    uow: UnitOfWork, telegram_id: int, activity_id: int, now: datetime, tz: ZoneInfo
+    uow: UnitOfWork,
+    telegram_id: int,
+    activity_id: int,
+    now: datetime,
+    tz: ZoneInfo,
+    editing: bool = False,
 ) -> ActivityCard:
-    """An activity with its next six dates and the seats taken on the next one."""
-    await require_coordinator(uow, telegram_id, "read_activity", f"activity:{activity_id}", now)
-    return await _activity_card(uow, await _activity(uow, activity_id), now, tz)
+    """An activity with its next six dates and the seats taken on the next one; ``editing``:
+    only for a coordinator who may change it."""
+    if editing:
+        await _editable(uow, telegram_id, activity_id, "edit_activity", now)
+    target = f"activity:{activity_id}"
+    coordinator = await require_coordinator(uow, telegram_id, "read_activity", target, now)
+    activity = await _activity(uow, activity_id)
+    place = await find_place(uow, activity.place_id)
+    card = await _activity_card(uow, activity, now, tz)
+    return replace(card, editable=may_edit(coordinator, place))
 
 
 async def add_activity(
@@ -175,8 +189,9 @@ async def add_activity(
     tz: ZoneInfo,
 ) -> ActivityCard:
     """A new activity at a place; its first date must be ahead."""
-    await require_coordinator(uow, telegram_id, "add_activity", f"place:{place_id}", now)
-    place = await find_place(uow, place_id)
+    place = await require_editor(
+        uow, telegram_id, place_id, "add_activity", f"place:{place_id}", now
+    )
     values = _checked(draft, tz)
     if values["starts_at"] <= now:
         raise Invalid("past")
@@ -194,8 +209,7 @@ async def update_activity(
     tz: ZoneInfo,
 ) -> ActivityCard:
     """Save a changed activity. Its time cannot move while people are signed up for it."""
-    await require_coordinator(uow, telegram_id, "edit_activity", f"activity:{activity_id}", now)
-    activity = await _activity(uow, activity_id)
+    activity = await _editable(uow, telegram_id, activity_id, "edit_activity", now)
     if activity.cancelled:
         raise NotOpen("activity")
     values = _checked(draft, tz)
@@ -208,6 +222,18 @@ async def update_activity(
         setattr(activity, column, value)
     await uow.session.flush()
     return await _activity_card(uow, activity, now, tz)
+
+
+async def _editable(
+    uow: UnitOfWork, telegram_id: int, activity_id: int, action: str, now: datetime
+) -> Activity:
+    """The activity, if this coordinator may change its place's activities."""
+    await require_coordinator(uow, telegram_id, action, f"activity:{activity_id}", now)
+    activity = await _activity(uow, activity_id)
+    await require_editor(
+        uow, telegram_id, activity.place_id, action, f"activity:{activity_id}", now
+    )
+    return activity
 
 
 # --- Cancelling ------------------------------------------------------------------------------
@@ -244,7 +270,7 @@ async def cancel_preview(
     tz: ZoneInfo,
 ) -> CancelPreview:
     """What cancelling one date (or, with None, the whole activity) would touch."""
-    await require_coordinator(uow, telegram_id, "cancel_activity", f"activity:{activity_id}", now)
+    await _editable(uow, telegram_id, activity_id, "cancel_activity", now)
     activity = await _cancellable(uow, activity_id, occurs_at, now, tz)
     seats = await _seats(uow, activity, occurs_at, now)
     return CancelPreview(activity.title, occurs_at, len({s.person_id for s in seats}))
@@ -260,7 +286,7 @@ async def cancel(
 ) -> Cancelled:
     """Cancel one date (or the whole activity): free every seat, drop its reminders, and
     cancel any company asked for to it."""
-    await require_coordinator(uow, telegram_id, "cancel_activity", f"activity:{activity_id}", now)
+    await _editable(uow, telegram_id, activity_id, "cancel_activity", now)
     activity = await _cancellable(uow, activity_id, occurs_at, now, tz)
     place = await find_place(uow, activity.place_id)
     if occurs_at is None:

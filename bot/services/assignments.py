@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services import requests
+from bot.services import access, requests
 from bot.services.errors import AlreadyClaimed, AlreadyYours, NotFound, NotOpen, TimePassed
-from bot.services.people import recipient_of, refuse, registered, require_role
+from bot.services.people import recipient_of, refuse, registered
 from bot.services.views import CATEGORIES, ClaimResult, Recipient, RequestView, SubmitResult, When
 from bot.services.when import is_usable
 from storage.models import Assignment, HelpRequest, Person
@@ -64,12 +64,22 @@ async def _open(uow: UnitOfWork, request_id: int) -> HelpRequest:
     return req
 
 
+async def _answered_for(
+    uow: UnitOfWork, telegram_id: int, request_id: int, target: str, now: datetime
+) -> HelpRequest:
+    """The open request, if this is a municipal coordinator who answers for it."""
+    scope = await access.municipal(uow, telegram_id, "assign", target, now)
+    req = await uow.requests.get(request_id)
+    if req is None or not await access.answers_for(uow, scope, req):
+        raise await refuse(uow, telegram_id, "assign", target, now)
+    return await _open(uow, request_id)
+
+
 async def candidates(
     uow: UnitOfWork, telegram_id: int, request_id: int, page: int, now: datetime
 ) -> CandidatePage:
     """Reachable volunteers who may take tasks (approved, not paused), a page at a time."""
-    await require_role(uow, telegram_id, "coordinator", "assign", f"request:{request_id}", now)
-    req = await _open(uow, request_id)
+    req = await _answered_for(uow, telegram_id, request_id, f"request:{request_id}", now)
     rows = await uow.escalations.volunteers(exclude=req.resident_id)
     found = [Candidate(p.id, p.first_name or "", req.area_id in areas) for p, areas in rows]
     found.sort(key=lambda c: not c.in_area)  # stable: by name within each group
@@ -97,8 +107,9 @@ async def assign(
 ) -> AssignmentView:
     """A coordinator asks one volunteer to take an open request."""
     target = f"request:{request_id}:person:{volunteer_id}"
-    coordinator = await require_role(uow, telegram_id, "coordinator", "assign", target, now)
-    req = await _open(uow, request_id)
+    req = await _answered_for(uow, telegram_id, request_id, target, now)
+    coordinator = await uow.people.by_telegram_id(telegram_id)
+    assert coordinator is not None
     allowed = {p.id for p, _areas in await uow.escalations.volunteers(exclude=req.resident_id)}
     if volunteer_id not in allowed:
         raise await refuse(uow, telegram_id, "assign", target, now)
@@ -169,9 +180,13 @@ async def submit_for(
 ) -> SubmitResult:
     """A coordinator asks for help for a resident without Telegram; it travels the same loop,
     and the coordinator hears what the resident would have heard."""
-    coordinator = await require_role(uow, telegram_id, "coordinator", "proxy_request", "new", now)
+    scope = await access.municipal(uow, telegram_id, "proxy_request", "new", now)
     if await uow.areas.get(answers.area_id) is None:
         raise NotFound("area")
+    if not await access.area_in(uow, scope, answers.area_id):
+        raise await refuse(uow, telegram_id, "proxy_request", f"area:{answers.area_id}", now)
+    coordinator = await uow.people.get(scope.person_id)
+    assert coordinator is not None
     if answers.category not in CATEGORIES:
         raise NotFound("category")
     if not is_usable(answers.when, now):

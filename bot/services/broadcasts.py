@@ -12,13 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.services import access
 from bot.services.backoff import BROADCAST_ATTEMPTS, QUEUE
 from bot.services.errors import NotFound
-from bot.services.people import require_role
+from bot.services.people import refuse, require_role
 from storage.models import Broadcast, Delivery
 from storage.uow import UnitOfWork
 
 AUDIENCES: tuple[str, ...] = ("residents", "volunteers", "area", "language", "activity")
+# An organisation's coordinator writes to their own volunteers and their activities' guests.
+ORGANISATION_AUDIENCES: tuple[str, ...] = ("volunteers", "activity")
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 ACTION = "broadcast"
 MAX_TEXT = 2000
@@ -93,18 +96,27 @@ class Progress:
         return self.handled >= self.total
 
 
-async def allowed(uow: UnitOfWork, telegram_id: int, now: datetime, what: str = "start") -> None:
-    """Coordinators only; anyone else is refused, and that is audited (``what`` they tried)."""
-    await require_role(uow, telegram_id, "coordinator", ACTION, what, now)
+async def allowed(
+    uow: UnitOfWork, telegram_id: int, now: datetime, what: str = "start"
+) -> tuple[str, ...]:
+    """The audiences this coordinator may write to: every one for the municipality's, their
+    own volunteers and the people signed up for their own activities for an organisation's.
+    Anyone else is refused, and that is audited (``what`` they tried)."""
+    scope = await access.coordinator(uow, telegram_id, ACTION, what, now)
+    return AUDIENCES if scope.municipal else ORGANISATION_AUDIENCES
 
 
 async def check(uow: UnitOfWork, telegram_id: int, audience: Audience, now: datetime) -> Audience:
     """Check the audience a coordinator chose (buttons can be forged): the known kinds, a
     real area or activity, a language we speak."""
-    await require_role(uow, telegram_id, "coordinator", ACTION, audience.kind[:16], now)
-    arg = audience.arg
+    scope = await access.coordinator(uow, telegram_id, ACTION, audience.kind[:16], now)
     if audience.kind not in AUDIENCES:
         raise NotFound("audience")
+    if not scope.municipal:
+        return await _own(uow, scope, audience, now)
+    if audience.kind in ("residents", "volunteers"):
+        audience = Audience(audience.kind)  # the whole municipality
+    arg = audience.arg
     if audience.kind == "area" and arg is not None:
         if not arg.isdigit() or await uow.areas.get(int(arg)) is None:
             raise NotFound("area")
@@ -116,11 +128,31 @@ async def check(uow: UnitOfWork, telegram_id: int, audience: Audience, now: date
     return audience
 
 
+async def _own(
+    uow: UnitOfWork, scope: access.Scope, audience: Audience, now: datetime
+) -> Audience:
+    """An organisation coordinator's audience: their volunteers, or one of their activities."""
+    target = audience.kind[:16]
+    if audience.kind == "volunteers":
+        return Audience("volunteers", str(scope.organisation_id))
+    if audience.kind == "activity":
+        arg = audience.arg
+        if arg is None:
+            return audience
+        activity = await uow.places.activity(int(arg)) if arg.isdigit() else None
+        if activity is None:
+            raise NotFound("activity")
+        place = await uow.catalogue.place_by_id(activity.place_id)
+        if place is not None and place.organisation_id == scope.organisation_id:
+            return audience
+    raise await refuse(uow, scope.telegram_id, ACTION, target, now)
+
+
 async def count(
     uow: UnitOfWork, telegram_id: int, audience: Audience, now: datetime, default_locale: str
 ) -> int:
     """How many people the broadcast would reach now (for the preview)."""
-    await check(uow, telegram_id, audience, now)
+    audience = await check(uow, telegram_id, audience, now)
     return await uow.broadcasts.audience_size(audience.kind, audience.arg, now, default_locale)
 
 
@@ -128,10 +160,13 @@ async def activity_page(
     uow: UnitOfWork, telegram_id: int, page: int, now: datetime
 ) -> ActivityPage:
     """Activities that people are signed up for (upcoming dates), a page at a time."""
-    await require_role(uow, telegram_id, "coordinator", ACTION, "activities", now)
+    scope = await access.coordinator(uow, telegram_id, ACTION, "activities", now)
     page = max(page, 0)
     rows = await uow.broadcasts.activities_with_signups(
-        now, page * ACTIVITY_PAGE, ACTIVITY_PAGE + 1
+        now,
+        page * ACTIVITY_PAGE,
+        ACTIVITY_PAGE + 1,
+        None if scope.municipal else scope.organisation_id,
     )
     items = tuple(ActivityChoice(i, t, n) for i, t, n in rows[:ACTIVITY_PAGE])
     return ActivityPage(items, page, len(rows) > ACTIVITY_PAGE)
@@ -163,7 +198,7 @@ async def create(
     the summary) from its very first row.
     """
     coordinator = await require_role(uow, telegram_id, "coordinator", ACTION, "create", now)
-    await check(uow, telegram_id, audience, now)
+    audience = await check(uow, telegram_id, audience, now)
     if not audience.complete or not text_sv.strip() or len(text_sv) > MAX_TEXT:
         raise NotFound("broadcast draft")
     if text_en is not None and (not text_en.strip() or len(text_en) > MAX_TEXT):

@@ -21,6 +21,16 @@ class NotVetted(NotAllowed):
     """A volunteer who is not (yet) approved tried to take a task."""
 
 
+class Stopped(NotVetted):
+    """A suspended volunteer, or one whose approval lapsed, tried to take a task.
+
+    ``args[0]`` is the state: ``suspended`` or ``lapsed``."""
+
+    @property
+    def lapsed(self) -> bool:
+        return bool(self.args) and self.args[0] == "lapsed"
+
+
 class Paused(NotAllowed):
     """A paused volunteer tried to take a task (or say yes to one they were asked to take)."""
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services import requests
-from bot.services.errors import NotFound
-from bot.services.people import coordinators, require_role
+from bot.services import access, requests
+from bot.services.people import refuse
 from bot.services.views import CloseResult, Contact, Recipient, RequestView, When
 from bot.services.when import is_usable
 from storage.models import HelpRequest
@@ -117,10 +116,10 @@ async def _escalate_due(
     while not stopping():
         async with uow() as work:
             rows = await work.escalations.claim_due(alert_at, made_before, BATCH)
-            to = await coordinators(work)
-            if rows and not to:
-                log.warning("%s unclaimed requests, but no coordinator to alert", len(rows))
             for row in rows:
+                to = await access.municipal_coordinators(work, row.area_id)
+                if not to:
+                    log.warning("request %s is unclaimed, but no coordinator to alert", row.id)
                 await send(await _alert(work, row, to, now))
                 log.info("request %s escalated to %s coordinators", row.id, len(to))
                 count += 1
@@ -152,16 +151,12 @@ async def dispatch(
 async def call_details(
     uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime
 ) -> tuple[RequestView, Contact]:
-    """A coordinator wants to call the resident: their name and phone, audited."""
+    """A municipal coordinator wants to call the resident of an escalated (or their own)
+    request that is still open: the name and phone, audited with the reason."""
     target = f"request:{request_id}"
-    await require_role(uow, telegram_id, "coordinator", "call_resident", target, now)
+    scope = await access.coordinator(uow, telegram_id, "call_resident", target, now)
     req = await uow.requests.get(request_id)
     if req is None:
-        raise NotFound("request")
-    resident = await uow.people.get(req.resident_id)
-    assert resident is not None
-    await uow.audit.add(
-        actor=telegram_id, action="read_contact", target=target, allowed=True, at=now
-    )
-    contact = Contact(resident.first_name or "", resident.address, resident.phone)
+        raise await refuse(uow, telegram_id, "call_resident", target, now)
+    contact = await access.read_contact(uow, scope, req, "call_resident", now)
     return await requests.view_of(uow, req), contact

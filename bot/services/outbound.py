@@ -4,6 +4,11 @@ The notifier queues a message when Telegram still fails after the HTTP retries (
 timeout, a network error, a 429 the limiter could not wait out). The outbound job claims one
 due row at a time and records what became of it in the same unit of work. Once a row is done
 (sent, unreachable, given up) its text is cleared: it may hold an address or a phone number.
+
+A row may edit an earlier message instead (``edit_message_id``): the edit that strips the
+address from a holder's message when the task ends. A holder's message with the address
+carries its task (``request_id``) and the resident (``about_id``): it goes only while the task
+is still held, and once sent it is recorded as the task's address post, to be stripped later.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ class Pending:
     markup: str | None
     attempts: int
     created_at: datetime
+    edit_message_id: int | None = None  # edit this message instead of sending a new one
+    request_id: int | None = None  # the holder's message with the address of this task
 
 
 def expired(item: Pending, now: datetime) -> bool:
@@ -43,9 +50,17 @@ async def enqueue(
     now: datetime,
     error: str,
     asked: float | None = None,
+    *,
+    edit_message_id: int | None = None,
+    about_id: int | None = None,
+    request_id: int | None = None,
 ) -> int:
     """Keep a message that could not be sent now (after one failed try; Telegram may have
-    ``asked`` us to wait so many seconds); returns its id."""
+    ``asked`` us to wait so many seconds); returns its id.
+
+    ``edit_message_id``: edit that message instead. ``about_id``: whose personal data the text
+    holds. ``request_id``: the text is the holder's address message of that task.
+    """
     row = await uow.outbound.add(
         OutboundMessage(
             chat_id=chat_id,
@@ -55,6 +70,9 @@ async def enqueue(
             created_at=now,
             next_attempt_at=now + QUEUE.delay(1, asked),
             error=error[:_ERROR_CHARS],
+            edit_message_id=edit_message_id,
+            about_id=about_id,
+            request_id=request_id,
         )
     )
     return row.id
@@ -65,7 +83,39 @@ async def claim_next(uow: UnitOfWork, now: datetime) -> Pending | None:
     row = await uow.outbound.claim_next(now)
     if row is None:
         return None
-    return Pending(row.id, row.chat_id, row.text, row.markup, row.attempts, row.created_at)
+    address = row.request_id if row.edit_message_id is None else None
+    return Pending(
+        row.id,
+        row.chat_id,
+        row.text,
+        row.markup,
+        row.attempts,
+        row.created_at,
+        row.edit_message_id,
+        address,
+    )
+
+
+async def still_wanted(uow: UnitOfWork, item: Pending, now: datetime) -> bool:
+    """Whether the message may still go: an address message only while its task is held.
+
+    A task that ended meanwhile has dropped the row already (``drop_for_task``); this is for a
+    task that ended another way (its rows emptied by a retention run, say). Not locked: the
+    ending of a task waits for this row's lock instead (see ``OutboundRepo.drop_for_task``).
+    """
+    if item.request_id is None:
+        return True
+    req = await uow.requests.get(item.request_id)
+    if req is not None and req.status == "claimed":
+        return True
+    row = await _row(uow, item.id)
+    _close(row, now, "task ended")
+    return False
+
+
+async def drop_for_task(uow: UnitOfWork, request_id: int, now: datetime) -> int:
+    """The task ended: its queued address messages are never sent; returns how many."""
+    return await uow.outbound.drop_for_task(request_id, now)
 
 
 async def _row(uow: UnitOfWork, row_id: int) -> OutboundMessage:
@@ -84,9 +134,12 @@ def _close(row: OutboundMessage, now: datetime, error: str | None) -> None:
 
 
 async def record_sent(uow: UnitOfWork, row_id: int, message_id: int, now: datetime) -> None:
+    """Sent (or edited). A holder's address message is now one of its task's posts."""
     row = await _row(uow, row_id)
     row.attempts += 1
     row.message_id = message_id
+    if row.request_id is not None and row.edit_message_id is None:
+        await uow.requests.add_posts(row.request_id, [(row.chat_id, message_id)], "address")
     _close(row, now, None)
 
 

@@ -80,8 +80,10 @@ async def ensure(
     person = await uow.people.by_telegram_id(telegram_id)
     if person is None:
         person = await uow.people.add(Person(telegram_id=telegram_id, created_at=now))
-    if telegram_id in set(bootstrap_coordinators):
+    if telegram_id in set(bootstrap_coordinators):  # HJALPSAM_COORDINATOR_IDS: municipal
         await uow.people.grant(person.id, "coordinator")
+        if person.municipality_id is None:
+            person.municipality_id = (await uow.areas.municipality(now)).id
     return await view(uow, person)
 
 
@@ -218,24 +220,51 @@ async def toggle_pause(uow: UnitOfWork, telegram_id: int, now: datetime) -> bool
     return profile.paused
 
 
+def is_municipal(person: Person) -> bool:
+    """A coordinator of the municipality (also one of no organisation); see ``access``."""
+    return person.municipality_id is not None or person.organisation_id is None
+
+
 async def add_coordinator(
     uow: UnitOfWork, telegram_id: int, now: datetime, organisation_id: int | None = None
 ) -> PersonView:
-    """Grant the coordinator role (from the command line), in an organisation if given."""
+    """Grant the coordinator role (from the command line): of an organisation when one is
+    given, otherwise of the municipality."""
     found = await ensure(uow, telegram_id, now, bootstrap_coordinators=[telegram_id])
+    person = await uow.people.by_telegram_id(telegram_id)
+    assert person is not None
     if organisation_id is not None:
-        person = await uow.people.by_telegram_id(telegram_id)
-        assert person is not None
-        person.organisation_id = organisation_id
+        person.organisation_id, person.municipality_id = organisation_id, None
+    else:
+        person.municipality_id = (await uow.areas.municipality(now)).id
     return found
 
 
+async def remove_coordinator(uow: UnitOfWork, telegram_id: int, now: datetime) -> bool:
+    """Take the coordinator role away (from the command line); False if they had none."""
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None or not await uow.people.revoke(person.id, "coordinator"):
+        return False
+    person.municipality_id = None
+    await uow.audit.add(
+        actor=None,
+        action="remove_coordinator",
+        target=f"person:{person.id}",
+        allowed=True,
+        at=now,
+    )
+    return True
+
+
 async def add_area(uow: UnitOfWork, actor_tg: int | None, name: str, now: datetime) -> AreaView:
-    """Add an area. Coordinators only; ``actor_tg=None`` is the command line."""
+    """Add an area. Municipal coordinators only; ``actor_tg=None`` is the command line."""
     if actor_tg is not None:
-        await require_role(uow, actor_tg, "coordinator", "add_area", name[:40], now)
+        actor = await require_role(uow, actor_tg, "coordinator", "add_area", name[:40], now)
+        if not is_municipal(actor):  # areas are the municipality's
+            raise await refuse(uow, actor_tg, "add_area", name[:40], now)
     clean = " ".join(name.split())
     if await uow.areas.by_name(clean):
         raise Duplicate(clean)
-    area = await uow.areas.add(Area(name=clean, created_at=now))
+    municipality = await uow.areas.municipality(now)
+    area = await uow.areas.add(Area(name=clean, municipality_id=municipality.id, created_at=now))
     return AreaView(area.id, area.name)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.services.errors import DomainError, NotFound
-from bot.services.people import require_role
+from bot.services.people import is_municipal, refuse, require_role
 from storage.models import Person
 from storage.place_models import Place
 from storage.uow import UnitOfWork
@@ -67,6 +67,8 @@ class PlaceCard:
     transit_hint: str | None
     access: tuple[str, ...]  # those of TOGGLES that hold
     activities: tuple[ActivityLine, ...]
+    # The coordinator reading it may change it (another organisation's place is read-only).
+    editable: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class ActivityCard:
     cancelled: bool
     next_dates: tuple[datetime, ...]
     taken: int | None  # confirmed seats on the next date, when people sign up
+    # The coordinator reading it may change it (another organisation's is read-only).
+    editable: bool = True
 
 
 async def require_coordinator(
@@ -101,6 +105,25 @@ async def require_coordinator(
 ) -> Person:
     """The coordinator behind ``telegram_id``; anyone else is refused (and audited)."""
     return await require_role(uow, telegram_id, "coordinator", action, target, now)
+
+
+def may_edit(coordinator: Person, place: Place) -> bool:
+    """A municipal coordinator keeps every place; an organisation's, its own."""
+    return is_municipal(coordinator) or (
+        coordinator.organisation_id is not None
+        and place.organisation_id == coordinator.organisation_id
+    )
+
+
+async def require_editor(
+    uow: UnitOfWork, telegram_id: int, place_id: int, action: str, target: str, now: datetime
+) -> Place:
+    """The place, if this coordinator may change it; anyone else is refused (and audited)."""
+    coordinator = await require_coordinator(uow, telegram_id, action, target, now)
+    place = await find_place(uow, place_id)
+    if not may_edit(coordinator, place):
+        raise await refuse(uow, telegram_id, action, target, now)
+    return place
 
 
 def clean_text(value: object, field: str, required: bool = False) -> str | None:
@@ -163,9 +186,16 @@ async def places_page(uow: UnitOfWork, telegram_id: int, page: int, now: datetim
     return PlacePage(lines, page, len(rows) > PAGE_SIZE)
 
 
-async def place_card(uow: UnitOfWork, telegram_id: int, place_id: int, now: datetime) -> PlaceCard:
-    await require_coordinator(uow, telegram_id, "read_place", f"place:{place_id}", now)
-    return await _card(uow, await find_place(uow, place_id))
+async def place_card(
+    uow: UnitOfWork, telegram_id: int, place_id: int, now: datetime, editing: bool = False
+) -> PlaceCard:
+    """A place as coordinators keep it; ``editing``: only for one who may change it."""
+    target = f"place:{place_id}"
+    if editing:
+        await require_editor(uow, telegram_id, place_id, "edit_place", target, now)
+    coordinator = await require_coordinator(uow, telegram_id, "read_place", target, now)
+    place = await find_place(uow, place_id)
+    return replace(await _card(uow, place), editable=may_edit(coordinator, place))
 
 
 async def add_place(
@@ -179,14 +209,16 @@ async def add_place(
     now: datetime,
 ) -> PlaceCard:
     """A new place; it needs an address or a link (an online room)."""
-    await require_coordinator(uow, telegram_id, "add_place", "place:new", now)
+    coordinator = await require_coordinator(uow, telegram_id, "add_place", "place:new", now)
     values = {"name": clean_text(name, "name", True), "address": clean_text(address, "address")}
     values["online_url"] = _link(link)
     if not values["address"] and not values["online_url"]:
         raise Invalid("where")
     if area_id is not None and await uow.areas.get(area_id) is None:
         raise NotFound("area")
-    place = Place(key=await new_key(uow), area_id=area_id, **values)
+    # An organisation's coordinator adds their organisation's place.
+    owner = None if is_municipal(coordinator) else coordinator.organisation_id
+    place = Place(key=await new_key(uow), area_id=area_id, organisation_id=owner, **values)
     await uow.catalogue.add(place)
     return await _card(uow, place)
 
@@ -195,8 +227,9 @@ async def edit_place(
     uow: UnitOfWork, telegram_id: int, place_id: int, field: str, value: object, now: datetime
 ) -> PlaceCard:
     """Change one field (see PLACE_FIELDS); everything is checked before anything is written."""
-    await require_coordinator(uow, telegram_id, "edit_place", f"place:{place_id}", now)
-    place = await find_place(uow, place_id)
+    place = await require_editor(
+        uow, telegram_id, place_id, "edit_place", f"place:{place_id}", now
+    )
     column = {"link": "online_url", "transit": "transit_hint", "area": "area_id"}.get(field, field)
     if field == "area":
         if not isinstance(value, int) or await uow.areas.get(value) is None:
@@ -220,8 +253,9 @@ async def toggle(
     uow: UnitOfWork, telegram_id: int, place_id: int, which: int, now: datetime
 ) -> PlaceCard:
     """Turn one accessibility feature (an index into TOGGLES) on or off."""
-    await require_coordinator(uow, telegram_id, "edit_place", f"place:{place_id}", now)
-    place = await find_place(uow, place_id)
+    place = await require_editor(
+        uow, telegram_id, place_id, "edit_place", f"place:{place_id}", now
+    )
     if not 0 <= which < len(TOGGLES):
         raise NotFound("toggle")
     setattr(place, TOGGLES[which], not getattr(place, TOGGLES[which]))

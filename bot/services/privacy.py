@@ -1,13 +1,15 @@
 """/minadata and /radera: a person's own data, exported or erased.
 
-The export holds the half-written request (the draft) and the saved "near me" location of
-the last find-a-place search as well; erasing removes both (the draft row, and the person's
-kept conversation data, where the location lives).
+The export holds the half-written request (the draft), the saved "near me" location of the
+last find-a-place search, what they did to requests (a give-back reason too) and the safety
+reports they made as well; erasing removes all of it.
 
 Erasing keeps an empty person row (no Telegram id, name, address or phone) so the anonymous
-counts in the reports still add up, and blanks the free texts they wrote. Open requests are
-cancelled (their volunteer is told), tasks they hold open again for others, and their seats
-go to the waiting list.
+counts in the reports still add up, and removes or blanks every other row that names them
+or holds their words, or the other party's words about them (storage/privacy_repositories).
+Open requests are cancelled (their volunteer is told), tasks they hold open again for others,
+and their seats go to the waiting list. A municipal coordinator erases a resident they entered
+for someone without Telegram (a proxy resident) the same way.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.services import requests, signups
-from bot.services.errors import NotRegistered
+from bot.services import access, requests, signups
+from bot.services.errors import NotFound, NotRegistered
+from bot.services.people import refuse
 from bot.services.places import SAVED_SEARCH_KEY
 from bot.services.reminders import ReminderPolicy
-from bot.services.views import CloseResult, GiveBackResult, Recipient
-from storage.models import Draft, Person
+from bot.services.views import CloseResult, GiveBackResult, PostRef, Recipient
+from storage.models import Draft, Person, RequestEvent, SafetyReport
 from storage.uow import UnitOfWork
 
 
@@ -43,6 +46,8 @@ class Erased:
     cancelled: list[CloseResult] = field(default_factory=list)
     given_back: list[GiveBackResult] = field(default_factory=list)
     moved_up: list[MovedUp] = field(default_factory=list)
+    # Other messages with an address that name them or are in their chat: to strip.
+    stripped: list[PostRef] = field(default_factory=list)
 
 
 async def _person(uow: UnitOfWork, telegram_id: int) -> Person:
@@ -101,8 +106,29 @@ async def export(uow: UnitOfWork, telegram_id: int, now: datetime) -> dict[str, 
             {"activity": s.activity_id, "date": _iso(s.occurs_at), "status": s.status}
             for s in await uow.privacy.signups_of(person.id)
         ],
+        "events": [_event(e) for e in await uow.privacy.events_by(person.id)],
+        "safety_reports": [_report(r) for r in await uow.privacy.reports_by(person.id)],
         "draft": _draft(await uow.drafts.get(person.id)),
         "saved_location": _location(await uow.privacy.user_data_of(telegram_id)),
+    }
+
+
+def _event(event: RequestEvent) -> dict[str, Any]:
+    return {
+        "request": event.request_id,
+        "what": event.kind,
+        "note": event.note,
+        "at": _iso(event.at),
+    }
+
+
+def _report(report: SafetyReport) -> dict[str, Any]:
+    return {
+        "kind": report.kind,
+        "request": report.request_id,
+        "text": report.text,
+        "at": _iso(report.created_at),
+        "handled_at": _iso(report.handled_at),
     }
 
 
@@ -159,12 +185,45 @@ async def erase(
         activity = await uow.places.activity(seat.activity_id)
         if moved is not None and activity is not None:
             done.moved_up.append(MovedUp(moved, activity.id, activity.title, seat.occurs_at))
-    await uow.privacy.erase(person.id, telegram_id)
+    done.stripped.extend(await requests.address_posts_of(uow, person.id))
+    await _empty(uow, person, None, "erase", now)
+    return done
+
+
+async def erase_proxy(
+    uow: UnitOfWork, coordinator_telegram_id: int, person_id: int, now: datetime
+) -> Erased:
+    """A municipal coordinator erases a resident without Telegram, entered on their behalf in
+    one of the coordinator's areas; returns who must be told (the volunteers of cancelled
+    tasks) and what to strip. Anyone else is refused and audited; so is a person who has
+    Telegram (they erase themselves)."""
+    target = f"person:{person_id}"
+    scope = await access.municipal(uow, coordinator_telegram_id, "erase_proxy", target, now)
+    person = await uow.people.get(person_id)
+    if person is None or "resident" not in await uow.people.roles(person_id):
+        raise NotFound("person")  # never was one, or erased already
+    if person.telegram_id is not None or not await access.area_in(uow, scope, person.area_id):
+        raise await refuse(uow, coordinator_telegram_id, "erase_proxy", target, now)
+    done = Erased()
+    for req in await uow.privacy.requests_of(person.id):
+        if req.status in requests.ACTIVE:
+            done.cancelled.append(await requests.cancel(uow, coordinator_telegram_id, req.id, now))
+    done.stripped.extend(await requests.address_posts_of(uow, person.id))
+    await _empty(uow, person, coordinator_telegram_id, "erase_proxy", now)
+    return done
+
+
+async def _empty(
+    uow: UnitOfWork, person: Person, actor: int | None, action: str, now: datetime
+) -> None:
+    """Remove the person's rows elsewhere, audit it, and leave their own row empty."""
+    await uow.privacy.erase(person.id, person.telegram_id)
     await uow.audit.add(
-        actor=None, action="erase", target=f"person:{person.id}", allowed=True, at=now
+        actor=actor, action=action, target=f"person:{person.id}", allowed=True, at=now
     )
     for name in ("telegram_id", "first_name", "locale", "area_id", "address", "phone"):
         setattr(person, name, None)
-    person.consent_at = person.onboarded_at = person.organisation_id = None
+    person.consent_at = person.onboarded_at = None
+    person.organisation_id = person.municipality_id = None
+    person.reminders_off = person.read_aloud = False
     person.unreachable = True
-    return done

@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
+from bot.services import access, outbound
 from bot.services.eligibility import ensure_may_take
 from bot.services.errors import (
     AlreadyClaimed,
@@ -14,7 +15,7 @@ from bot.services.errors import (
     NotOpen,
     TimePassed,
 )
-from bot.services.people import coordinators, recipient_of, refuse, registered
+from bot.services.people import recipient_of, refuse, registered
 from bot.services.views import (
     CATEGORIES,
     ClaimResult,
@@ -97,20 +98,72 @@ async def _audience(
     return [recipient_of(p) for p in volunteers], await uow.groups.all_chat_ids()
 
 
-async def _posts(uow: UnitOfWork, request_id: int, drop: bool = True) -> list[PostRef]:
+async def _posts(
+    uow: UnitOfWork, request_id: int, drop: bool = True, kind: str | None = None
+) -> list[PostRef]:
     """The task messages of a request (to update them), with each reader's language."""
     posts = []
-    for post in await uow.requests.posts(request_id):
+    for post in await uow.requests.posts(request_id, kind):
         reader = await uow.people.by_telegram_id(post.chat_id) if post.chat_id > 0 else None
-        posts.append(PostRef(post.chat_id, post.message_id, reader.locale if reader else None))
+        posts.append(
+            PostRef(post.chat_id, post.message_id, reader.locale if reader else None, post.kind)
+        )
     if drop:
-        await uow.requests.drop_posts(request_id)
+        await uow.requests.drop_posts(request_id, kind)
     return posts
 
 
+async def _ending(
+    uow: UnitOfWork, request_id: int, now: datetime, kind: str | None
+) -> list[PostRef]:
+    """The task has just ended (its row is changed already): its holder's queued messages
+    with the address are dropped, and its messages (of ``kind``, or all) handed back to be
+    updated; the address ones stripped. The queue goes first: a message the outbound job is
+    sending now is waited for, and then found among the posts."""
+    await outbound.drop_for_task(uow, request_id, now)
+    return await _posts(uow, request_id, drop=True, kind=kind)
+
+
 async def forget_posts(uow: UnitOfWork, request_id: int) -> None:
-    """The task messages are updated; nothing more to do with them."""
-    await uow.requests.drop_posts(request_id)
+    """The offers are updated (the task was taken); nothing more to do with them."""
+    await uow.requests.drop_posts(request_id, "offer")
+
+
+async def record_address(uow: UnitOfWork, request_id: int, chat_id: int, message_id: int) -> bool:
+    """Remember a message with the resident's address, sent to the holder, to strip it when the
+    task ends. False if the task is no longer held: strip it at once instead.
+
+    The request's row is locked, so a task ending at the same time either waits and then finds
+    this message, or has ended already and is seen to.
+    """
+    req = await uow.requests.lock(request_id)
+    if req is None or req.status != "claimed":
+        return False
+    await uow.requests.add_posts(request_id, [(chat_id, message_id)], "address")
+    return True
+
+
+async def address_posts_of(uow: UnitOfWork, person_id: int) -> list[PostRef]:
+    """For erasure: the messages with an address that mention this person (as the resident of
+    the task) or are in their chat (as its holder), each with its task; they are forgotten
+    here, so strip them (``request`` says which task). Tasks that end in the same unit of work
+    hand theirs back themselves: call this after them, or before them and strip these too."""
+    person = await uow.people.get(person_id)
+    if person is None:
+        return []
+    found: list[PostRef] = []
+    views: dict[int, RequestView] = {}
+    posts = await uow.requests.address_posts_of(person_id, person.telegram_id)
+    for post in posts:
+        if post.request_id not in views:
+            views[post.request_id] = await view_of(uow, await _load(uow, post.request_id))
+        reader = await uow.people.by_telegram_id(post.chat_id)
+        locale = reader.locale if reader else None
+        found.append(
+            PostRef(post.chat_id, post.message_id, locale, post.kind, views[post.request_id])
+        )
+    await uow.requests.drop_post_ids([post.id for post in posts])
+    return found
 
 
 async def submit(uow: UnitOfWork, telegram_id: int, now: datetime) -> SubmitResult:
@@ -165,7 +218,7 @@ async def open_request(
         await view_of(uow, req),
         volunteers,
         groups,
-        [] if volunteers or groups else await coordinators(uow),
+        [] if volunteers or groups else await access.municipal_coordinators(uow, req.area_id),
     )
 
 
@@ -226,12 +279,12 @@ async def _take(uow: UnitOfWork, volunteer: Person, request_id: int, now: dateti
     )
     resident = await uow.people.get(req.resident_id)
     assert resident is not None
-    posts = await _posts(uow, req.id, drop=False)
+    posts = await _posts(uow, req.id, drop=False, kind="offer")
     return ClaimResult(
         request=await view_of(uow, req),
         volunteer=recipient_of(volunteer),
         resident=await told(uow, req),
-        contact=Contact(resident.first_name or "", resident.address, resident.phone),
+        contact=Contact(resident.first_name or "", resident.address, resident.phone, resident.id),
         other_posts=posts,
     )
 
@@ -283,7 +336,10 @@ async def complete(
         raise NotOpen("changed")
     req = await _load(uow, request_id)
     await _event(uow, req, "done", volunteer.id, now)
-    return CloseResult(await view_of(uow, req), await told(uow, req), recipient_of(volunteer))
+    posts = await _ending(uow, req.id, now, "address")
+    return CloseResult(
+        await view_of(uow, req), await told(uow, req), recipient_of(volunteer), posts
+    )
 
 
 async def give_back(
@@ -291,29 +347,55 @@ async def give_back(
 ) -> GiveBackResult:
     """The volunteer cannot do it after all: the task opens again for others."""
     volunteer, req = await _held_by(uow, telegram_id, request_id, "give_back", now)
+    result = await _reopen(uow, volunteer, req.id, "given_back", reason, now)
+    if result is None:
+        raise NotOpen("changed")
+    return result
+
+
+async def _reopen(
+    uow: UnitOfWork, volunteer: Person, request_id: int, kind: str, note: str | None, now: datetime
+) -> GiveBackResult | None:
+    """The holder lets go of a task: it is open for others again. None if it changed."""
     if not await uow.requests.transition(
-        req.id,
+        request_id,
         from_status="claimed",
         holder=volunteer.id,
         status="open",
         volunteer_id=None,
         claimed_at=None,
     ):
-        raise NotOpen("changed")
+        return None
     req = await _load(uow, request_id)
-    await _event(uow, req, "given_back", volunteer.id, now, note=reason)
+    await _event(uow, req, kind, volunteer.id if kind == "given_back" else None, now, note=note)
+    posts = await _ending(uow, req.id, now, "address")
     volunteers, groups = await _audience(uow, req, exclude={volunteer.id, req.resident_id})
     return GiveBackResult(
-        await view_of(uow, req), await told(uow, req), recipient_of(volunteer), volunteers, groups
+        await view_of(uow, req),
+        await told(uow, req),
+        recipient_of(volunteer),
+        volunteers,
+        groups,
+        posts,
+        kind,
     )
+
+
+async def release_all(uow: UnitOfWork, volunteer: Person, now: datetime) -> list[GiveBackResult]:
+    """A volunteer was stopped: every task they hold opens again for others."""
+    released = []
+    for req in await uow.requests.of_volunteer(volunteer.id, ["claimed"]):
+        result = await _reopen(uow, volunteer, req.id, "released", None, now)
+        if result is not None:
+            released.append(result)
+    return released
 
 
 async def cancel(uow: UnitOfWork, telegram_id: int, request_id: int, now: datetime) -> CloseResult:
     """The resident (or a coordinator) cancels a request that is still open or taken."""
     actor = await registered(uow, telegram_id)
     req = await _load(uow, request_id)
-    is_coordinator = "coordinator" in await uow.people.roles(actor.id)
-    if req.resident_id != actor.id and not is_coordinator:
+    if req.resident_id != actor.id and not await _handles(uow, actor, req, now):
         raise await refuse(uow, telegram_id, "cancel", f"request:{request_id}", now)
     if req.status not in ACTIVE:
         raise NotOpen(req.status)
@@ -326,7 +408,7 @@ async def cancel(uow: UnitOfWork, telegram_id: int, request_id: int, now: dateti
     resident = await uow.people.get(req.resident_id)
     volunteer = await uow.people.get(req.volunteer_id) if req.volunteer_id else None
     assert resident is not None
-    posts = await _posts(uow, req.id)
+    posts = await _ending(uow, req.id, now, None)
     return CloseResult(
         await view_of(uow, req),
         recipient_of(resident),
@@ -357,24 +439,48 @@ async def detail(
     """
     actor = await registered(uow, telegram_id)
     req = await _load(uow, request_id)
-    is_coordinator = "coordinator" in await uow.people.roles(actor.id)
+    target = f"request:{request_id}"
     holds = req.volunteer_id == actor.id and req.status == "claimed"
-    if req.resident_id != actor.id and not holds and not is_coordinator:
-        raise await refuse(uow, telegram_id, "read_request", f"request:{request_id}", now)
     volunteer = await uow.people.get(req.volunteer_id) if req.volunteer_id else None
-    contact = None
-    if holds or (is_coordinator and req.resident_id != actor.id):
-        resident = await uow.people.get(req.resident_id)
-        assert resident is not None
-        contact = Contact(resident.first_name or "", resident.address, resident.phone)
-        await uow.audit.add(
-            actor=telegram_id,
-            action="read_contact",
-            target=f"request:{req.id}",
-            allowed=True,
-            at=now,
-        )
-    return await view_of(uow, req), recipient_of(volunteer) if volunteer else None, contact
+    shown = recipient_of(volunteer) if volunteer else None
+    if req.resident_id == actor.id or holds:
+        contact = None
+        if holds:
+            resident = await uow.people.get(req.resident_id)
+            assert resident is not None
+            contact = Contact(
+                resident.first_name or "", resident.address, resident.phone, resident.id
+            )
+            await uow.audit.add(
+                actor=telegram_id,
+                action="read_contact",
+                target=target,
+                allowed=True,
+                at=now,
+                reason="holder",
+            )
+        return await view_of(uow, req), shown, contact
+    if "coordinator" not in await uow.people.roles(actor.id):
+        raise await refuse(uow, telegram_id, "read_request", target, now)
+    scope = await access.scope_of(uow, actor, now)
+    if await access.answers_for(uow, scope, req):
+        contact = None
+        if await access.contact_reason(uow, scope, req):
+            contact = await access.read_contact(uow, scope, req, "read_request", now)
+        return await view_of(uow, req), shown, contact
+    if await access.holder_is_own(uow, scope, req):
+        # Their own volunteer's task: its state, never the resident's words or details.
+        return replace(await view_of(uow, req), details=None), shown, None
+    raise await refuse(uow, telegram_id, "read_request", target, now)
+
+
+async def _handles(uow: UnitOfWork, actor: Person, req: HelpRequest, now: datetime) -> bool:
+    """A coordinator who answers for this request (a municipal one, or whoever entered it)."""
+    if "coordinator" not in await uow.people.roles(actor.id):
+        return False
+    if req.created_by_id == actor.id:
+        return True
+    return await access.answers_for(uow, await access.scope_of(uow, actor, now), req)
 
 
 async def expire(uow: UnitOfWork, request_id: int, now: datetime) -> CloseResult | None:
@@ -386,5 +492,5 @@ async def expire(uow: UnitOfWork, request_id: int, now: datetime) -> CloseResult
     req = await _load(uow, request_id)
     await _event(uow, req, "expired", None, now)
     log.info("request %s expired unclaimed", req.id)
-    posts = await _posts(uow, req.id)
+    posts = await _ending(uow, req.id, now, None)
     return CloseResult(await view_of(uow, req), await told(uow, req), None, posts)

@@ -1,7 +1,9 @@
 """Keep personal details only as long as needed.
 
 - What people wrote on requests goes 90 days (``HJALPSAM_RETENTION_DAYS``) after the request
-  closed; the request rows stay, so the reports keep their counts.
+  closed, and so do the request's links to its resident (and to whoever entered it): the row
+  then names a stand-in. The rows stay, so the reports keep their counts; the volunteer stays
+  on the row for the count of active volunteers, until they are erased.
 - A draft (a half-written request) untouched for 30 days is thrown away.
 - A saved "near me" location (the last find-a-place search, kept for «Fler») goes 30 days
   after the search was made.
@@ -36,11 +38,14 @@ async def purge(uow: UnitOfWork, now: datetime, days: int) -> int:
     """Blank what people wrote on requests closed more than ``days`` ago; how many requests.
 
     The request rows themselves stay (category, area, times, status), so reports keep their
-    counts. Names, addresses and phones live on the person and go with /radera.
+    counts, but no longer name the resident. Names, addresses and phones live on the person and
+    go with /radera.
     """
-    count = await uow.privacy.blank_closed_before(now - timedelta(days=days))
-    if count:
-        log.info("retention: blanked the details of %s closed requests", count)
+    cutoff = now - timedelta(days=days)
+    count = await uow.privacy.blank_closed_before(cutoff)
+    unlinked = await uow.retention.unlink_closed_before(cutoff, now)
+    if count or unlinked:
+        log.info("retention: blanked %s closed requests, unlinked %s", count, unlinked)
     return count
 
 

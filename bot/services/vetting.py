@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
 
 from bot.services import organisations
 from bot.services.errors import NotFound, NotOpen
@@ -50,14 +54,68 @@ async def decide(
         raise NotFound("volunteer")
     if not await organisations.may_vet(uow, coordinator, volunteer):
         raise await refuse(uow, telegram_id, action, f"person:{person_id}", now)
-    if profile.vetting != "pending":
+    # A lapsed approval is renewed the same way: the check was done again.
+    if profile.vetting != "pending" and not (approve and profile.vetting == "lapsed"):
         raise NotOpen(profile.vetting)
     profile.vetting = "approved" if approve else "declined"
     profile.vetted_by_id, profile.vetted_at = coordinator.id, now
+    profile.revet_reminded_at = None
     await uow.audit.add(
         actor=telegram_id, action=action, target=f"person:{person_id}", allowed=True, at=now
     )
     return recipient_of(volunteer)
+
+
+def due(vetted_at: datetime | None, months: int, tz: ZoneInfo) -> date | None:
+    """The day a new check is due: ``months`` after the approval (local date)."""
+    if vetted_at is None:
+        return None
+    later: datetime = vetted_at.astimezone(tz) + relativedelta(months=months)
+    return later.date()
+
+
+@dataclass(frozen=True)
+class RevetNotice:
+    """A check that is due soon (a reminder) or overdue (the approval lapsed)."""
+
+    volunteer: Recipient
+    due: date
+    lapsed: bool
+    coordinators: list[Recipient]
+
+
+async def revet_due(
+    uow: UnitOfWork, now: datetime, months: int, tz: ZoneInfo
+) -> list[RevetNotice]:
+    """Remind the vetting coordinators once, a month before an approval runs out; when it has
+    run out, the volunteer is paused (``lapsed``) until a coordinator renews it."""
+    window = now - relativedelta(months=months - 1)
+    notices = []
+    for person, profile in await uow.volunteers.approved_before(window):
+        assert profile.vetted_at is not None
+        ends = profile.vetted_at + relativedelta(months=months)
+        lapsed = ends <= now
+        if not lapsed and profile.revet_reminded_at is not None:
+            continue
+        if lapsed:
+            profile.vetting = "lapsed"
+            await uow.audit.add(
+                actor=None,
+                action="vetting_lapsed",
+                target=f"person:{person.id}",
+                allowed=True,
+                at=now,
+            )
+        profile.revet_reminded_at = profile.revet_reminded_at or now
+        notices.append(
+            RevetNotice(
+                recipient_of(person),
+                ends.astimezone(tz).date(),
+                lapsed,
+                await organisations.to_tell(uow, person),
+            )
+        )
+    return notices
 
 
 async def link_group(uow: UnitOfWork, telegram_id: int, chat_id: int, now: datetime) -> None:

@@ -81,15 +81,22 @@ class Contact:
     first_name: str
     address: str | None
     phone: str | None
+    person_id: int | None = None  # the resident's (a queued message with it names them)
 
 
 @dataclass(frozen=True)
 class PostRef:
-    """A message that offered a task; ``locale`` is its reader's (None for a group)."""
+    """A message that offered a task; ``locale`` is its reader's (None for a group).
+
+    ``kind`` address: the holder's message with the resident's address, stripped when the task
+    ends. ``request``: its task (set where the posts of several tasks come together).
+    """
 
     chat_id: int
     message_id: int
     locale: str | None = None
+    kind: str = "offer"
+    request: RequestView | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,9 @@ class GiveBackResult:
     volunteer: Recipient
     volunteers: list[Recipient]
     group_chat_ids: list[int]
+    # The holder's messages with the address, to strip; ``why``: given_back | released.
+    address_posts: list[PostRef] = field(default_factory=list)
+    why: str = "given_back"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ became of it.
 call it while it holds a transaction (on SQLite a second unit of work would wait for the
 first). ``Notifier.deliver`` is for handlers telling someone else something: it marks a
 blocked bot and keeps a ``RETRY`` in the outbound queue (bot/jobs/resend.py sends it again).
+``Notifier.amend`` does the same for an edit that must happen (stripping an address): a
+``RETRY`` is queued as an edit.
 
 The jobs record an outcome with nothing awaited between Telegram's answer and the commit that
 records it, so a process killed in that window (the commit's own few milliseconds) is the one
@@ -157,19 +159,38 @@ class Notifier:
         """Send one message; None if it was not sent now (queued, or why not is logged)."""
         return (await self.deliver(to, render)).message
 
-    async def deliver(self, to: Recipient, render: Render) -> Outcome:
-        """Send one message, or queue it when Telegram fails for now."""
+    async def deliver(
+        self,
+        to: Recipient,
+        render: Render,
+        *,
+        about: int | None = None,
+        task: int | None = None,
+    ) -> Outcome:
+        """Send one message, or queue it when Telegram fails for now.
+
+        ``about``: whose personal data the text holds (erasing them drops it from the queue);
+        ``task``: it is the holder's message with that task's address (see ``outbound``).
+        """
         if to.telegram_id is None:
             return Outcome()
         text, markup = self.render(to, render)
-        return await self.deliver_to_chat(to.telegram_id, text, markup)
+        return await self.deliver_to_chat(to.telegram_id, text, markup, about=about, task=task)
 
-    async def deliver_to_chat(self, chat_id: int, text: str, markup: Markup = None) -> Outcome:
+    async def deliver_to_chat(
+        self,
+        chat_id: int,
+        text: str,
+        markup: Markup = None,
+        *,
+        about: int | None = None,
+        task: int | None = None,
+    ) -> Outcome:
         delivery = await self.attempt(chat_id, text, markup)
         if delivery.kind is Kind.SENT:
             return Outcome(delivery.message)
         if delivery.kind is Kind.RETRY:
-            return await self._queue(chat_id, text, markup, delivery)
+            return await self._queue(chat_id, text, markup, delivery, about=about, task=task)
         if delivery.kind is Kind.UNREACHABLE:
             log.info("chat %s cannot be reached (%s); marked", chat_id, delivery.reason)
             await self.mark_unreachable(chat_id)
@@ -177,7 +198,17 @@ class Notifier:
             log.warning("Telegram refused a message to chat %s: %s", chat_id, delivery.reason)
         return Outcome()
 
-    async def _queue(self, chat_id: int, text: str, markup: Markup, why: Delivery) -> Outcome:
+    async def _queue(
+        self,
+        chat_id: int,
+        text: str,
+        markup: Markup,
+        why: Delivery,
+        *,
+        edit: int | None = None,
+        about: int | None = None,
+        task: int | None = None,
+    ) -> Outcome:
         reason = why.reason.split(":")[0]
         try:
             async with self._uow() as uow:
@@ -189,6 +220,9 @@ class Notifier:
                     self._clock(),
                     reason,
                     why.retry_after,
+                    edit_message_id=edit,
+                    about_id=about,
+                    request_id=task,
                 )
         except Exception:
             log.exception("could not send to chat %s (%s), nor queue the message", chat_id, reason)
@@ -208,6 +242,23 @@ class Notifier:
         elif not delivery.sent:
             log.debug("could not edit %s/%s: %s", chat_id, message_id, delivery.reason)
         return delivery
+
+    async def amend(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> bool:
+        """Replace an earlier message's text, or queue the edit when Telegram fails for now:
+        for an edit that must happen (a message whose address has to go). A refused edit (the
+        message is gone, or says this already) is not tried again. True: edited or queued."""
+        delivery = await self.attempt_edit(chat_id, message_id, text, markup)
+        if delivery.kind is Kind.SENT:
+            return True
+        if delivery.kind is Kind.RETRY:
+            return (await self._queue(chat_id, text, markup, delivery, edit=message_id)).queued
+        if delivery.kind is Kind.UNREACHABLE:
+            await self.mark_unreachable(chat_id)
+        else:
+            log.info("could not edit %s/%s: %s", chat_id, message_id, delivery.reason)
+        return False
 
     async def mark_unreachable(self, chat_id: int) -> None:
         """In a unit of work of its own: not from inside a job's transaction."""

@@ -16,8 +16,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     "req": frozenset({"show", "cancel", "cancelyes", "cancelno"}),
     # Coordinators vetting volunteers.
     "vet": frozenset({"ok", "no"}),
+    # Coordinators' list of volunteers: a page, a card, stop (and confirm), let back in.
+    "vol": frozenset({"list", "card", "stop", "stopyes", "in"}),
+    # Municipal coordinators erasing a resident without Telegram (after one question).
+    "prx": frozenset({"ask", "yes", "no"}),
     # The follow-up after a task is done.
     "fu": frozenset({"good", "ok", "bad"}),
+    # «Något kändes fel»: start (about a task, or choose one), the task chosen, something else,
+    # cancel; the coordinators' alert: call the reporter, stop the volunteer, handled.
+    "sr": frozenset({"new", "about", "other", "cancel", "call", "stop", "done"}),
     # Multi-select steps of onboarding.
     "ob": frozenset({"area", "skill", "done", "back", "cancel"}),
     # Residents finding meeting places: an activity, or one date of it (``id:epoch-minutes``).

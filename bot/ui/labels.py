@@ -31,6 +31,7 @@ LABELS: dict[str, str] = {
     "role.volunteer": N_("🤝 I want to help"),
     "consent.yes": N_("✅ Yes, that is fine"),
     "consent.no": N_("No, thank you"),
+    "consent.more": N_("📄 Read more"),
     "phone.share": N_("📞 Share my number"),
     "organisation.none": N_("None of them"),
     "menu.ask": N_("🙋 Ask for help"),

@@ -226,7 +226,7 @@ async def resident_signs_up(api: BotApiEmulator) -> None:
     await api.send(RESIDENT, "070-123 45 67")
     consent = await api.wait_for(
         RESIDENT,
-        "Din adress och ditt telefonnummer visas bara för den volontär som tar din förfrågan.",
+        "Den volontär som tar din förfrågan ser ditt namn, din adress och ditt telefonnummer.",
     )
     assert "✅ Ja, det är okej" in consent.buttons()
     await api.send(RESIDENT, "✅ Ja, det är okej")

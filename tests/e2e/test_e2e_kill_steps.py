@@ -80,15 +80,15 @@ ASK_DETAILS = (
     "Vill du berätta mer? Till exempel vad som ska handlas, eller vart du ska.\n"
     "Skriv det, eller tryck på «Hoppa över».\n\n"
     "🔒 Volontären som tar uppdraget läser det du skriver, tillsammans med din adress. "
-    "Våra samordnare kan också se det. Skriv portkod eller något om din hälsa bara om det "
-    "behövs."
+    "Kommunens samordnare kan också se det. Skriv portkod eller något om din hälsa bara om "
+    "det behövs."
 )
 # The same, to a coordinator writing for a resident without Telegram.
 ASK_DETAILS_FOR = (
     "Vill du berätta mer? Till exempel vad som ska handlas, eller vart du ska.\n"
     "Skriv det, eller tryck på «Hoppa över».\n\n"
     "🔒 Volontären som tar uppdraget läser det du skriver, tillsammans med adressen. "
-    "Våra samordnare kan också se det. Skriv portkod eller något om hälsan bara om det "
+    "Kommunens samordnare kan också se det. Skriv portkod eller något om hälsan bara om det "
     "behövs."
 )
 EMERGENCY = (
@@ -255,9 +255,11 @@ async def test_a_resident_signs_up_through_kills(bots: Cluster, api: KillEmulato
         me,
         "070-123 45 67",
         question(
-            "En sak till. Din adress och ditt telefonnummer visas bara för den volontär som "
-            "tar din förfrågan. Vi sparar inget annat om dig.\n\nÄr det okej?",
-            ["✅ Ja, det är okej", "Nej tack", *NAV],
+            "En sak till. Den volontär som tar din förfrågan ser ditt namn, din adress och ditt "
+            "telefonnummer. Kommunens samordnare kan också se dem, om de behöver hjälpa till "
+            "med din förfrågan. Kommunen ansvarar för dina uppgifter. Du kan radera dem när du "
+            "vill med /radera.\n\nÄr det okej?",
+            ["✅ Ja, det är okej", "📄 Läs mer", "Nej tack", *NAV],
         ),
     )
     ready = await bots.says(
@@ -549,7 +551,8 @@ async def test_give_back_and_follow_up_through_kills(bots: Cluster, api: KillEmu
         asked,
         asked.callback_data()["😊"],
         question(
-            "Tack! Vill du säga något mer? Skriv en kort kommentar, eller tryck på «Hoppa över».",
+            "Tack! Vill du säga något mer? Skriv en kort kommentar, eller tryck på «Hoppa över». "
+            "Det du skriver läses av de samordnare som ansvarar.",
             ["Hoppa över", *NAV],
         ),
     )

@@ -54,7 +54,7 @@ async def test_whole_loop_through_the_real_process(
     to_volunteer = await api.wait_for(VOLUNTEER, "Hur gick det? Tryck på en.")
     to_resident = await api.wait_for(RESIDENT, "Erik har markerat hjälpen med handla som klar.")
     for message in (to_volunteer, to_resident):
-        assert message.buttons() == ["😊", "😐", "☹️"]
+        assert message.buttons() == ["😊", "😐", "☹️", "⚠️ Något kändes fel"]
         assert "Hur gick det? Tryck på en." in message.text
 
     await api.press_label(RESIDENT, to_resident, "😊")

@@ -15,10 +15,13 @@ from bot.ui.keyboards import (
     places,
     preferences,
     privacy,
+    proxies,
     reminders,
     reports,
+    safety,
     tasks,
     voice,
+    volunteers,
 )
 
 __all__ = [
@@ -33,8 +36,11 @@ __all__ = [
     "places",
     "preferences",
     "privacy",
+    "proxies",
     "reminders",
     "reports",
+    "safety",
     "tasks",
     "voice",
+    "volunteers",
 ]

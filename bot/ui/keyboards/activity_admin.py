@@ -18,7 +18,7 @@ from bot.ui.labels import label
 
 def activity_card(card: ActivityCard) -> InlineKeyboardMarkup:
     rows: Rows = []
-    if not card.cancelled:
+    if not card.cancelled and card.editable:  # another organisation's is read-only
         rows.append([button(_("✏️ Change"), "editact", card.id)])
         rows.append([button(_("🚫 Cancel one date"), "date", card.id)])
         rows.append([button(_("🚫 Cancel the whole activity"), "call", card.id)])

@@ -62,9 +62,13 @@ def preview_reply() -> ReplyKeyboardMarkup:
     return _reply([_own("edit")])
 
 
-def audiences() -> InlineKeyboardMarkup:
+def audiences(kinds: Sequence[str] = AUDIENCES) -> InlineKeyboardMarkup:
+    """The audiences this coordinator may write to (an organisation's: its own volunteers)."""
+    names = dict(BROADCAST_AUDIENCES)
+    if "residents" not in kinds:
+        names["volunteers"] = N_("🤝 Our volunteers")
     return InlineKeyboardMarkup(
-        [[_b(_(BROADCAST_AUDIENCES[kind]), "aud", kind)] for kind in AUDIENCES]
+        [[_b(_(names[kind]), "aud", kind)] for kind in AUDIENCES if kind in kinds]
     )
 
 

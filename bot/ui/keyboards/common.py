@@ -61,7 +61,9 @@ def main_menu(person: PersonView | None) -> ReplyKeyboardMarkup:
     rows: list[list[str]] = []
     if "resident" in roles:
         rows += [[label("menu.ask")], [label("menu.places")], [label("menu.mine")]]
-    if "volunteer" in roles and (person is None or person.vetting != "declined"):
+    if "volunteer" in roles and (
+        person is None or person.vetting not in ("declined", "suspended")
+    ):
         rows.append([label("menu.tasks")])
         if person and person.vetting == "approved":
             rows.append([label("menu.resume") if person.paused else label("menu.pause")])

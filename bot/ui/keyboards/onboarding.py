@@ -35,7 +35,7 @@ def phone() -> ReplyKeyboardMarkup:
 
 
 def consent() -> ReplyKeyboardMarkup:
-    return reply([[label("consent.yes")], [label("consent.no")]])
+    return reply([[label("consent.yes")], [label("consent.more")], [label("consent.no")]])
 
 
 def multi_select(

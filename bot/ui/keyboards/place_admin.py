@@ -51,9 +51,13 @@ def place_card(card: PlaceCard) -> InlineKeyboardMarkup:
         ]
         for a in card.activities
     ]
-    rows.append(
-        [button(_("✏️ Change"), "edit", card.id), button(_("➕ New activity"), "newact", card.id)]
-    )
+    if card.editable:  # another organisation's place is read-only
+        rows.append(
+            [
+                button(_("✏️ Change"), "edit", card.id),
+                button(_("➕ New activity"), "newact", card.id),
+            ]
+        )
     rows.append([button(label("back"), "page", 0)])
     return InlineKeyboardMarkup(rows)
 

@@ -14,7 +14,10 @@ from bot.ui.texts.place_admin import *  # noqa: F403
 from bot.ui.texts.places import *  # noqa: F403
 from bot.ui.texts.preferences import *  # noqa: F403
 from bot.ui.texts.privacy import *  # noqa: F403
+from bot.ui.texts.proxies import *  # noqa: F403
 from bot.ui.texts.reminders import *  # noqa: F403
 from bot.ui.texts.reports import *  # noqa: F403
+from bot.ui.texts.safety import *  # noqa: F403
 from bot.ui.texts.tasks import *  # noqa: F403
 from bot.ui.texts.voice import *  # noqa: F403
+from bot.ui.texts.volunteers import *  # noqa: F403

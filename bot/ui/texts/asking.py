@@ -62,17 +62,17 @@ def ask_details(for_someone: bool = False) -> str:
 
 def details_readers(for_someone: bool = False) -> str:
     """Who reads the details: the volunteer who takes the task (with the address), and the
-    coordinators (until issue 12 narrows that to those responsible)."""
+    municipality's coordinators (never an association's)."""
     if for_someone:
         return _(
             "🔒 The volunteer who takes the request reads what you write, together with the "
-            "address. Our coordinators can see it too. Write a door code or something about "
-            "health only if it is needed."
+            "address. The municipality's coordinators can see it too. Write a door code or "
+            "something about health only if it is needed."
         )
     return _(
         "🔒 The volunteer who takes the request reads what you write, together with your "
-        "address. Our coordinators can see it too. Write a door code or something about your "
-        "health only if it is needed."
+        "address. The municipality's coordinators can see it too. Write a door code or "
+        "something about your health only if it is needed."
     )
 
 

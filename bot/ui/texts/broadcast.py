@@ -69,12 +69,12 @@ def broadcast_ask_english(current: str | None) -> str:
     return ask
 
 
-def broadcast_audience(kind: str, detail: str | None) -> str:
-    """Who gets it, as a short phrase for the preview."""
+def broadcast_audience(kind: str, detail: str | None, own: bool = False) -> str:
+    """Who gets it, as a short phrase for the preview (``own``: an organisation's volunteers)."""
     if kind == "residents":
         return _("all residents")
     if kind == "volunteers":
-        return _("all volunteers")
+        return _("your organisation's volunteers") if own else _("all volunteers")
     if kind == "area":
         return _("everyone in {area}").format(area=detail or "")
     if kind == "language":

@@ -68,7 +68,14 @@ def menu() -> str:
 
 
 def help_text() -> str:
-    return "\n\n".join([_help_asking(), help_places(), help_settings()])
+    return "\n\n".join([_help_asking(), help_places(), help_settings(), _help_privacy()])
+
+
+def _help_privacy() -> str:
+    return _(
+        "• /integritet tells what we save about you, who sees it and for how long. "
+        "/minadata shows it all, and /radera erases it."
+    )
 
 
 def help_places() -> str:
@@ -160,6 +167,7 @@ def command_list() -> list[tuple[str, str]]:
         ("paminnelser", _("Reminders on or off")),
         ("installningar", settings_command()),
         ("hjalp", _("What the bot does")),
+        ("integritet", _("Who sees my details")),
         ("minadata", _("The data saved about me")),
         ("radera", _("Erase my data")),
         ("avbryt", _("Stop what I am doing")),

@@ -52,11 +52,14 @@ def onboarding_cancelled() -> str:
     return _("All right, we stop here. Write /start when you want to begin again.")
 
 
-def ask_consent() -> str:
+def ask_consent(controller: str) -> str:
+    """Short on purpose: «Read more» (``privacy_notice``) tells the rest."""
     return _(
-        "One more thing. Your address and phone number are shown only to the volunteer "
-        "who takes your request. We keep nothing else about you.\n\nIs that all right?"
-    )
+        "One more thing. The volunteer who takes your request sees your name, address and "
+        "phone number. The municipality's coordinators can also see them, if they need to "
+        "help with your request. {controller} is responsible for your details. You can erase "
+        "them at any time with /radera.\n\nIs that all right?"
+    ).format(controller=controller)
 
 
 def no_consent() -> str:

@@ -127,6 +127,15 @@ def need_vetting() -> str:
     return _("You can take tasks once a coordinator has approved you.")
 
 
+def stopped(lapsed: bool) -> str:
+    if lapsed:
+        return _(
+            "You can't take tasks right now: your approval needs to be renewed. "
+            "A coordinator will contact you."
+        )
+    return _("You can't take tasks right now. A coordinator will contact you.")
+
+
 def ask_give_back_reason() -> str:
     return _(
         "That is all right. Do you want to say why? It helps us. Write a few words, "
@@ -257,3 +266,22 @@ def paused(now_paused: bool) -> str:
 
 def not_a_volunteer() -> str:
     return _("Only volunteers can pause. Write /start to see your menu.")
+
+
+def address_removed(req: RequestView, tz: ZoneInfo, end: str) -> str:
+    """What stays of a holder's message with the address once the task has ended: what, when
+    and how it ended; never the name, the address, the phone or the resident's own words.
+
+    ``end``: done | given_back | released (the volunteer was stopped) | cancelled | ended.
+    """
+    if end == "done":
+        said = _("{category}, {when}: done. Thank you for your help! 💛")
+    elif end == "given_back":
+        said = _("{category}, {when}: you gave this task back.")
+    elif end == "released":
+        said = _("{category}, {when}: this task is no longer yours.")
+    elif end == "cancelled":
+        said = _("{category}, {when}: this task was cancelled.")
+    else:
+        said = _("{category}, {when}: this task has ended.")
+    return said.format(category=category(req.category), when=when(req.when, tz))
