@@ -33,24 +33,29 @@ class RetentionRepo(_Repo):
         """Requests closed before ``cutoff`` stop naming their resident and whoever entered
         them: both become the stand-in; events, follow-ups and assignments lose their people.
         The volunteer stays on the row, for the count of active volunteers. How many."""
-        stand_in = await self.stand_in(now)
+        stand_in = (
+            await self.session.execute(
+                select(Person.id).where(Person.telegram_id == STAND_IN_TELEGRAM_ID)
+            )
+        ).scalar_one_or_none()
         old = list(
             (
                 await self.session.execute(
                     select(HelpRequest.id).where(
                         HelpRequest.closed_at.is_not(None),
                         HelpRequest.closed_at < cutoff,
-                        HelpRequest.resident_id != stand_in.id,
+                        HelpRequest.resident_id != (stand_in or -1),
                     )
                 )
             ).scalars()
         )
         if not old:
-            return 0
+            return 0  # nothing to cut: no stand-in is made for nothing
+        stand_in = (await self.stand_in(now)).id
         await self.session.execute(
             update(HelpRequest)
             .where(HelpRequest.id.in_(old))
-            .values(resident_id=stand_in.id, created_by_id=stand_in.id)
+            .values(resident_id=stand_in, created_by_id=stand_in)
         )
         await self.session.execute(
             update(RequestEvent).where(RequestEvent.request_id.in_(old)).values(actor_id=None)

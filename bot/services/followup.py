@@ -50,7 +50,7 @@ async def answer(
 ) -> Answered:
     """Store the score (a second tap changes it)."""
     if score not in SCORES:
-        raise await refuse(uow, telegram_id, "follow_up_score", score[:16], now)
+        raise await refuse(uow, telegram_id, "follow_up_score", f"request:{request_id}", now)
     person_id, role = await _role_in(uow, telegram_id, request_id, now)
     existing = await uow.followups.get(request_id, person_id)
     if existing is not None:
